@@ -1,0 +1,77 @@
+#pragma once
+// Settings: the one immutable configuration value of a sluiced process,
+// built by config::load_settings from flags > environment > defaults.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/duration.hpp"
+#include "config/url.hpp"
+
+namespace sluice::config {
+
+enum class Sink { https, stdout_lines };
+enum class LogLevel { debug, info, warn, error };
+enum class LogFormat { text, json };
+enum class Compression { none, gzip };
+
+struct Settings {
+  // Sluice API and delivery (protocol/sluice-ingest.md §1–§2).
+  std::string api_key;
+  HttpUrl api_url;
+  std::string connection_id;  // canonical lower-case UUID
+  std::string framework;
+  Sink sink = Sink::https;
+  Compression compression = Compression::none;
+  std::string ca_file;
+  bool allow_insecure_http = false;
+  Duration http_connect_timeout{};
+  Duration http_request_timeout{};
+  std::size_t batch_max_events = 0;
+  std::size_t batch_max_bytes = 0;
+  Duration flush_interval{};
+  std::size_t buffer_max_events = 0;
+  Duration shutdown_timeout{};
+  Duration unhealthy_after{};
+
+  // Redis broker.
+  RedisUrl redis;
+  std::string redis_ca_file;
+  std::string redis_cert_file;
+  std::string redis_key_file;
+  Duration redis_connect_timeout{};
+  Duration reconnect_min{};
+  Duration reconnect_max{};
+  std::size_t max_message_bytes = 0;
+
+  // Celery naming and remote control (protocol/celery-events.md §2, §7).
+  std::string event_exchange;
+  std::string control_exchange;
+  std::string fanout_prefix;  // "true", "false" or a custom prefix with {db}
+  bool fanout_patterns = true;
+  std::string global_keyprefix;
+  bool enable_events = true;
+  Duration enable_events_interval{};
+
+  // Tracking (issue: task and worker tracking).
+  std::size_t task_table_size = 0;
+  Duration worker_offline_timeout{};
+  Duration refresh_interval{};
+  Duration reorder_window{};
+  std::size_t reorder_max_events = 0;
+
+  // Queue depth polling.
+  bool queue_depth = true;
+  std::vector<std::string> queues;  // explicit list; empty = discover
+  Duration queue_poll_interval{};
+  Duration queue_scan_interval{};
+
+  // Operations.
+  std::string health_addr;  // "host:port", ":port" or "off"
+  LogLevel log_level = LogLevel::info;
+  LogFormat log_format = LogFormat::text;
+};
+
+}  // namespace sluice::config

@@ -1,0 +1,224 @@
+#include "config/url.hpp"
+
+#include <charconv>
+#include <optional>
+
+namespace sluice::config {
+namespace {
+
+using UrlError = Unexpected<std::string>;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<long> parse_number(std::string_view text, long max) {
+  long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+struct HostPort {
+  std::string host;
+  std::optional<std::uint16_t> port;
+};
+
+// "host", "host:port", "[v6]", "[v6]:port".
+Expected<HostPort, std::string> split_host_port(std::string_view text) {
+  HostPort out;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos) return UrlError("unclosed '[' in host");
+    out.host = std::string(text.substr(1, close - 1));
+    auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return UrlError("unexpected text after ']'");
+      port_text = rest.substr(1);
+    }
+  } else {
+    auto colon = text.rfind(':');
+    out.host = std::string(text.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = text.substr(colon + 1);
+  }
+  if (out.host.empty()) return UrlError("host is missing");
+  if (!port_text.empty()) {
+    auto port = parse_number(port_text, 65535);
+    if (!port || *port == 0) return UrlError("port must be a number from 1 to 65535");
+    out.port = static_cast<std::uint16_t>(*port);
+  }
+  return out;
+}
+
+void take_credentials(std::string_view userinfo, RedisUrl& url) {
+  auto colon = userinfo.find(':');
+  if (colon == std::string_view::npos) {
+    url.password = percent_decode(userinfo);  // redis://secret@host: a bare password
+    return;
+  }
+  url.username = percent_decode(userinfo.substr(0, colon));
+  url.password = percent_decode(userinfo.substr(colon + 1));
+}
+
+// Query parameters of unix:// URLs: db=N and password=….
+std::optional<std::string> take_query(std::string_view query, RedisUrl& url) {
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto key = pair.substr(0, eq);
+    auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    if (key == "db") {
+      auto db = parse_number(value, 1'000'000);
+      if (!db) return "db must be a non-negative number";
+      url.db = static_cast<int>(*db);
+    } else if (key == "password") {
+      url.password = percent_decode(value);
+    } else if (key == "user" || key == "username") {
+      url.username = percent_decode(value);
+    } else {
+      return "unknown query parameter '" + std::string(key) + "' (known: db, password, user)";
+    }
+  }
+  return std::nullopt;
+}
+
+Expected<RedisUrl, std::string> parse_unix_url(std::string_view rest) {
+  RedisUrl url;
+  url.transport = RedisUrl::Transport::unix_socket;
+  auto question = rest.find('?');
+  url.socket_path = std::string(rest.substr(0, question));
+  if (url.socket_path.empty() || url.socket_path.front() != '/') {
+    return UrlError("unix socket path must be absolute, e.g. unix:///run/redis/redis.sock");
+  }
+  if (question != std::string_view::npos) {
+    if (auto problem = take_query(rest.substr(question + 1), url)) return UrlError(*problem);
+  }
+  return url;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int hi = hex_value(text[i + 1]);
+      const int lo = hex_value(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+Expected<RedisUrl, std::string> parse_redis_url(std::string_view text) {
+  auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return UrlError("must start with redis://, rediss:// or unix://");
+  }
+  auto scheme = text.substr(0, scheme_end);
+  auto rest = text.substr(scheme_end + 3);
+  if (scheme == "unix") return parse_unix_url(rest);
+  RedisUrl url;
+  if (scheme == "rediss") {
+    url.transport = RedisUrl::Transport::tls;
+  } else if (scheme != "redis") {
+    return UrlError("unknown scheme '" + std::string(scheme) + "' (use redis, rediss or unix)");
+  }
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  auto at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    take_credentials(authority.substr(0, at), url);
+    authority = authority.substr(at + 1);
+  }
+  auto host_port = split_host_port(authority);
+  if (!host_port) return UrlError(host_port.error());
+  url.host = host_port->host;
+  url.port = host_port->port.value_or(6379);
+  if (slash != std::string_view::npos) {
+    auto path = rest.substr(slash + 1);
+    path = path.substr(0, path.find('?'));
+    if (!path.empty()) {
+      auto db = parse_number(path, 1'000'000);
+      if (!db) return UrlError("database must be a number after the '/', e.g. redis://host:6379/0");
+      url.db = static_cast<int>(*db);
+    }
+  }
+  return url;
+}
+
+std::string masked_redis_url(std::string_view text) {
+  std::string out(text);
+  auto scheme_end = out.find("://");
+  if (scheme_end == std::string::npos) return out;
+  auto start = scheme_end + 3;
+  auto end = out.find('/', start);
+  auto at = out.rfind('@', end);
+  if (at != std::string::npos && at >= start) {
+    auto colon = out.find(':', start);
+    auto secret_start = (colon != std::string::npos && colon < at) ? colon + 1 : start;
+    out.replace(secret_start, at - secret_start, "****");
+  }
+  auto password = out.find("password=");
+  if (password != std::string::npos) {
+    auto value_start = password + 9;
+    auto value_end = out.find('&', value_start);
+    out.replace(value_start, (value_end == std::string::npos ? out.size() : value_end) - value_start,
+                "****");
+  }
+  return out;
+}
+
+Expected<HttpUrl, std::string> parse_http_url(std::string_view text) {
+  HttpUrl url;
+  std::string_view rest;
+  if (text.starts_with("https://")) {
+    rest = text.substr(8);
+  } else if (text.starts_with("http://")) {
+    url.tls = false;
+    url.port = 80;
+    rest = text.substr(7);
+  } else {
+    return UrlError("must start with https:// (or http:// for a local test server)");
+  }
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  if (authority.find('@') != std::string_view::npos) {
+    return UrlError("must not contain credentials; the API key goes in SLUICE_API_KEY");
+  }
+  auto host_port = split_host_port(authority);
+  if (!host_port) return UrlError(host_port.error());
+  url.host = host_port->host;
+  if (host_port->port) url.port = *host_port->port;
+  if (slash != std::string_view::npos) url.path = std::string(rest.substr(slash));
+  if (url.path.find_first_of("?#") != std::string::npos) {
+    return UrlError("must not contain a query or fragment");
+  }
+  while (!url.path.empty() && url.path.back() == '/') url.path.pop_back();
+  return url;
+}
+
+std::string join_path(const HttpUrl& base, std::string_view endpoint) {
+  while (!endpoint.empty() && endpoint.front() == '/') endpoint.remove_prefix(1);
+  return base.path + "/" + std::string(endpoint);
+}
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+}  // namespace sluice::config

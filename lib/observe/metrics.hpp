@@ -1,0 +1,84 @@
+#pragma once
+// A small Prometheus registry: counters, gauges, histograms and gauges read
+// at scrape time, rendered as text exposition format 0.0.4. Stages keep a
+// reference to their metric and bump it on the hot path (one atomic add);
+// names and labels are resolved once, at registration.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice::observe {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class Counter {
+ public:
+  void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+class Gauge {
+ public:
+  void set(double v) { value_.store(v, std::memory_order_relaxed); }
+  void add(double v) { value_.store(value() + v, std::memory_order_relaxed); }
+  double value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0.0};
+};
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void observe(double v);
+  const std::vector<double>& upper_bounds() const { return bounds_; }
+  std::vector<std::uint64_t> cumulative_counts() const;
+  double sum() const { return sum_; }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  std::vector<double> bounds_;
+  std::vector<std::uint64_t> counts_;  // per bucket, not cumulative; +Inf last
+  double sum_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // The same name and labels always return the same metric.
+  Counter& counter(std::string_view name, std::string_view help, const Labels& labels = {});
+  Gauge& gauge(std::string_view name, std::string_view help, const Labels& labels = {});
+  Histogram& histogram(std::string_view name, std::string_view help, std::vector<double> upper_bounds,
+                       const Labels& labels = {});
+  // A gauge whose value is computed when /metrics is scraped.
+  void gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
+                      std::function<double()> read);
+
+  std::string render() const;
+
+ private:
+  struct Family;
+  Family& family(std::string_view name, std::string_view help, std::string_view type);
+
+  std::vector<std::unique_ptr<Family>> families_;  // registration order
+};
+
+// Prometheus label value escaping: backslash, double quote and newline.
+std::string escape_label_value(std::string_view value);
+
+}  // namespace sluice::observe

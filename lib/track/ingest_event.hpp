@@ -20,6 +20,8 @@ enum class WorkerState : std::uint8_t { online, busy, idle, offline };
 
 const char* to_string(JobState state);
 const char* to_string(WorkerState state);
+std::ostream& operator<<(std::ostream& os, JobState state);
+std::ostream& operator<<(std::ostream& os, WorkerState state);
 
 struct JobExtensions {
   std::optional<double> runtime;

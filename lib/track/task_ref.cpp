@@ -1,36 +1,38 @@
 #include "track/task_ref.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace sluice::track {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Lower-case hex digit values; 0xFF for every other byte.
+constexpr std::array<std::uint8_t, 256> kHexValue = [] {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(0xFF);
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
+  return table;
+}();
 
-bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+// Offsets of the 16 hex pairs in "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+constexpr std::array<std::uint8_t, 16> kPairOffset{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 
 }  // namespace
 
 std::optional<UuidBytes> parse_canonical_uuid(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
-  UuidBytes bytes{};
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    if (is_dash_position(i)) {
-      if (text[i] != '-') return std::nullopt;
-      ++i;
-      continue;
-    }
-    const int high = hex_value(text[i]);
-    const int low = hex_value(text[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    bytes[out++] = static_cast<std::uint8_t>(high * 16 + low);
-    i += 2;
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
+    return std::nullopt;
   }
+  UuidBytes bytes{};
+  unsigned bad = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const std::uint8_t high = kHexValue[static_cast<unsigned char>(text[kPairOffset[i]])];
+    const std::uint8_t low = kHexValue[static_cast<unsigned char>(text[kPairOffset[i] + 1])];
+    bad |= high | low;
+    bytes[i] = static_cast<std::uint8_t>((high << 4) | (low & 0x0F));
+  }
+  if (bad & 0xF0) return std::nullopt;
   return bytes;
 }
 

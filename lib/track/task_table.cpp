@@ -71,12 +71,19 @@ const TaskRecord* TaskTable::peek(std::string_view uuid) const {
 }
 
 TaskRecord& TaskTable::find_or_insert(std::string_view uuid) {
-  if (TaskRecord* found = find(uuid)) return *found;
+  const auto key = key_of(uuid);
+  if (key) {
+    if (const std::uint32_t found = lookup(*key); found != kNil) {
+      unlink(found);
+      push_front(found);
+      return at(found);
+    }
+  }
   const std::uint32_t slot = take_slot();
   TaskRecord& record = at(slot);
   record = TaskRecord{};
-  if (auto bytes = parse_canonical_uuid(uuid)) {
-    record.id = *bytes;
+  if (key && !key->pooled) {
+    record.id = key->bytes;
     record.id_kind = RefKind::uuid;
   } else {
     record.id = pooled_bytes(strings_.acquire(uuid));

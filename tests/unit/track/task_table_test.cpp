@@ -113,3 +113,24 @@ TEST(TaskRecordSize, StaysSmall) { EXPECT_LE(sizeof(TaskRecord), 128u); }
 
 }  // namespace
 }  // namespace sluice::track
+
+namespace sluice::track {
+namespace {
+
+TEST(CanonicalUuid, ParsesOnlyLowerCaseCanonicalText) {
+  const auto bytes = parse_canonical_uuid("3bd8cd07-aa10-4fcd-95bc-957322efc078");
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ((*bytes)[0], 0x3b);
+  EXPECT_EQ((*bytes)[15], 0x78);
+  std::string text;
+  append_uuid(text, *bytes);
+  EXPECT_EQ(text, "3bd8cd07-aa10-4fcd-95bc-957322efc078");
+  for (const char* bad : {"3BD8CD07-AA10-4FCD-95BC-957322EFC078", "3bd8cd07aa10-4fcd-95bc-957322efc078-",
+                          "3bd8cd07-aa10-4fcd-95bc-957322efc07", "3bd8cd07-aa10-4fcd-95bc-957322efc0g8",
+                          "3bd8cd07-aa10-4fcd-95bc_957322efc078", ""}) {
+    EXPECT_FALSE(parse_canonical_uuid(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::track

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "decode/body_decoders.hpp"
 #include "decode/decode_message.hpp"
 #include "unit/decode/fixture_lines.hpp"
 
@@ -133,6 +134,100 @@ TEST(DecodeFixtures, CountsMatchTheReadmeTable) {
     EXPECT_EQ(got.types, want.types);
     EXPECT_EQ(got.list_sizes, want.list_sizes);
     EXPECT_EQ(static_cast<int>(got.events.size()), expected_state(want.scenario)["events_applied"].get<int>());
+  }
+}
+
+// Last event for `uuid` (or worker `hostname`) of `type` that has `field`.
+template <class Field>
+const CeleryEvent* last_with(const std::vector<CeleryEvent>& events, const std::string& type_prefix,
+                             const std::string& key, Field field) {
+  const CeleryEvent* found = nullptr;
+  for (const CeleryEvent& e : events) {
+    const std::string& id = type_prefix == "worker-" ? e.hostname : e.uuid;
+    if (e.type.starts_with(type_prefix) && id == key && field(e)) found = &e;
+  }
+  return found;
+}
+
+void check_task(const std::vector<CeleryEvent>& events, const std::string& uuid, const nlohmann::json& task) {
+  SCOPED_TRACE(uuid);
+  ASSERT_NE(last_with(events, "task-", uuid, [](const CeleryEvent&) { return true; }), nullptr);
+  if (!task["name"].is_null()) {
+    const auto* e = last_with(events, "task-", uuid, [](const CeleryEvent& x) { return x.name.has_value(); });
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(*e->name, task["name"].get<std::string>());
+  }
+  // §6.2 step 1: each known subject's attribute is the timestamp of its last event.
+  for (const char* subject : {"sent", "received", "started", "succeeded", "failed", "retried", "revoked", "rejected"}) {
+    if (task[subject].is_null()) continue;
+    const std::string type = std::string("task-") + subject;
+    const auto* e = last_with(events, type, uuid, [](const CeleryEvent&) { return true; });
+    ASSERT_NE(e, nullptr) << subject;
+    EXPECT_EQ(e->timestamp, task[subject].get<double>()) << subject;
+  }
+  if (!task["runtime"].is_null()) {
+    const auto* e = last_with(events, "task-succeeded", uuid, [](const CeleryEvent&) { return true; });
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->runtime, task["runtime"].get<double>());
+  }
+  if (!task["exception"].is_null()) {
+    const auto* e = last_with(events, "task-", uuid, [](const CeleryEvent& x) { return x.exception.has_value(); });
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(*e->exception, task["exception"].get<std::string>());
+  }
+  const auto* traceback = last_with(events, "task-", uuid, [](const CeleryEvent& x) { return x.traceback.has_value(); });
+  EXPECT_EQ(traceback != nullptr, task["has_traceback"].get<bool>());
+  if (const auto* sent = last_with(events, "task-sent", uuid, [](const CeleryEvent&) { return true; })) {
+    EXPECT_EQ(sent->hostname, task["client"]);
+    EXPECT_EQ(sent->routing_key, task["routing_key"].get<std::string>());
+    EXPECT_EQ(sent->exchange, task["exchange"].get<std::string>());
+  }
+}
+
+void check_worker(const std::vector<CeleryEvent>& events, const std::string& hostname, const nlohmann::json& worker) {
+  SCOPED_TRACE(hostname);
+  auto last = [&](auto field) { return last_with(events, "worker-", hostname, field); };
+  const auto* pid = last([](const CeleryEvent& e) { return e.pid.has_value(); });
+  ASSERT_NE(pid, nullptr);
+  EXPECT_EQ(*pid->pid, worker["pid"].get<long long>());
+  EXPECT_EQ(*last([](const CeleryEvent& e) { return e.freq.has_value(); })->freq, worker["freq"].get<double>());
+  EXPECT_EQ(*last([](const CeleryEvent& e) { return e.active.has_value(); })->active, worker["active"].get<long long>());
+  EXPECT_EQ(*last([](const CeleryEvent& e) { return e.processed.has_value(); })->processed,
+            worker["processed"].get<long long>());
+  EXPECT_EQ(*last([](const CeleryEvent& e) { return e.loadavg.has_value(); })->loadavg,
+            worker["loadavg"].get<std::vector<double>>());
+  const auto* sw = last([](const CeleryEvent& e) { return e.sw_ver.has_value(); });
+  EXPECT_EQ(*sw->sw_ver, worker["sw_ver"].get<std::string>());
+  EXPECT_EQ(*sw->sw_ident, worker["sw_ident"].get<std::string>());
+  EXPECT_EQ(*sw->sw_sys, worker["sw_sys"].get<std::string>());
+}
+
+TEST(DecodeFixtures, FieldsMatchCeleryState) {
+  for (const Expected& want : readme_table()) {
+    SCOPED_TRACE(want.scenario);
+    const Tally got = decode_scenario(want.scenario);
+    const nlohmann::json state = expected_state(want.scenario);
+    ASSERT_FALSE(state["tasks"].empty());
+    for (const auto& [uuid, task] : state["tasks"].items()) check_task(got.events, uuid, task);
+    for (const auto& [hostname, worker] : state["workers"].items()) check_worker(got.events, hostname, worker);
+  }
+}
+
+// solo.receiver.jsonl holds the events exactly as Celery's EventReceiver
+// handed them over (all but the first worker-online; task-sent clocks
+// rewritten): decoding them as plain JSON bodies must give the same values.
+TEST(DecodeFixtures, SoloEventsEqualWhatCelerysReceiverSaw) {
+  const Tally solo = decode_scenario("solo");
+  const auto lines = fixture_payloads("solo.receiver");
+  ASSERT_EQ(lines.size() + 1, solo.events.size());
+  EXPECT_EQ(solo.events.front().type, "worker-online");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    DecodedMessage received;
+    ASSERT_FALSE(decode_json_body(lines[i], received)) << i;
+    ASSERT_EQ(received.events.size(), 1U) << i;
+    CeleryEvent want = solo.events[i + 1];
+    if (want.type == "task-sent") want.clock = received.events[0].clock;
+    EXPECT_EQ(received.events[0], want) << i;
   }
 }
 

@@ -31,7 +31,8 @@ TEST(JsonReader, RefusesMalformedText) {
 
 TEST(JsonReader, SkipIsIterativeAndBoundedInDepth) {
   EXPECT_TRUE(valid(std::string(500, '[') + std::string(500, ']')));
-  JsonReader deep(std::string(1000000, '['));
+  const std::string text(1000000, '[');
+  JsonReader deep(text);
   EXPECT_FALSE(deep.skip_value());
   EXPECT_STREQ(deep.error(), "nested too deeply");
 }

@@ -1,6 +1,7 @@
 #include "decode/event_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -29,7 +30,6 @@ namespace {
 
 using Kind = FieldValue::Kind;
 
-// Sorted by name for the binary search in find_field.
 constexpr FieldSpec kFields[] = {
     {"active", &CeleryEvent::active},       {"clock", &CeleryEvent::clock},
     {"current", &CeleryEvent::current},     {"eta", &CeleryEvent::eta},
@@ -48,7 +48,27 @@ constexpr FieldSpec kFields[] = {
     {"total", &CeleryEvent::total},         {"traceback", &CeleryEvent::traceback},
     {"type", &CeleryEvent::type, kType},    {"uuid", &CeleryEvent::uuid, kUuid},
 };
-static_assert(std::ranges::is_sorted(kFields, {}, &FieldSpec::name));
+
+// find_field runs for every key of every event: an open-addressing table
+// keyed by a cheap hash of the name finds a field (or its absence) with
+// about one comparison.
+constexpr std::size_t kSlots = 128;
+
+constexpr std::size_t slot_of(std::string_view key) {
+  const auto at = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(key[i])); };
+  return (key.size() * 131 + at(0) * 31 + at(key.size() / 2) * 7 + at(key.size() - 1)) % kSlots;
+}
+
+constexpr auto kFieldIndex = [] {
+  std::array<int, kSlots> index{};
+  index.fill(-1);
+  for (std::size_t i = 0; i < std::size(kFields); ++i) {
+    std::size_t slot = slot_of(kFields[i].name);
+    while (index[slot] >= 0) slot = (slot + 1) % kSlots;
+    index[slot] = static_cast<int>(i);
+  }
+  return index;
+}();
 
 const char* kind_name(Kind kind) {
   switch (kind) {
@@ -136,8 +156,12 @@ const char* assign(CeleryEvent& e, std::optional<std::vector<double>> CeleryEven
 }  // namespace
 
 const FieldSpec* find_field(std::string_view key) {
-  const auto* it = std::ranges::lower_bound(kFields, key, {}, &FieldSpec::name);
-  return it != std::end(kFields) && it->name == key ? it : nullptr;
+  if (key.empty()) return nullptr;
+  for (std::size_t slot = slot_of(key); kFieldIndex[slot] >= 0; slot = (slot + 1) % kSlots) {
+    const FieldSpec& field = kFields[kFieldIndex[slot]];
+    if (field.name == key) return &field;
+  }
+  return nullptr;
 }
 
 void apply_tag(std::string_view type, FieldValue& value) {

@@ -7,9 +7,9 @@
 
 namespace sluice::decode {
 
-// Defined with the string scanning in json_string.cpp.
-extern template bool JsonReader::scan_string<true>(std::string_view&);
-extern template bool JsonReader::scan_string<false>(std::string_view&);
+// Defined with the escape handling in json_string.cpp.
+extern template bool JsonReader::scan_escaped_string<true>(const char*, std::string_view&);
+extern template bool JsonReader::scan_escaped_string<false>(const char*, std::string_view&);
 
 namespace {
 
@@ -34,85 +34,6 @@ bool JsonReader::fail(const char* what) {
   }
   p_ = end_;
   return false;
-}
-
-void JsonReader::skip_whitespace() {
-  while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-}
-
-bool JsonReader::expect(char c, const char* what) {
-  skip_whitespace();
-  if (p_ == end_ || *p_ != c) return fail(what);
-  ++p_;
-  return true;
-}
-
-JsonKind JsonReader::peek() {
-  skip_whitespace();
-  if (p_ == end_) return JsonKind::invalid;
-  switch (*p_) {
-    case '{': return JsonKind::object;
-    case '[': return JsonKind::array;
-    case '"': return JsonKind::string;
-    case 't':
-    case 'f': return JsonKind::boolean;
-    case 'n': return JsonKind::null;
-    case '-':
-    case 'N':
-    case 'I': return JsonKind::number;
-    default: return is_digit(*p_) ? JsonKind::number : JsonKind::invalid;
-  }
-}
-
-bool JsonReader::enter_object() {
-  if (!expect('{', "expected '{'")) return false;
-  first_ = true;
-  return true;
-}
-
-bool JsonReader::enter_array() {
-  if (!expect('[', "expected '['")) return false;
-  first_ = true;
-  return true;
-}
-
-bool JsonReader::next_member(std::string_view& key) {
-  skip_whitespace();
-  if (p_ == end_) return fail("unexpected end in object");
-  if (*p_ == '}') {
-    ++p_;
-    first_ = false;
-    return false;
-  }
-  if (!first_) {
-    if (*p_ != ',') return fail("expected ',' or '}'");
-    ++p_;
-    skip_whitespace();
-  }
-  first_ = false;
-  if (p_ == end_ || *p_ != '"') return fail("expected a string key");
-  return scan_string<true>(key) && expect(':', "expected ':'");
-}
-
-bool JsonReader::next_element() {
-  skip_whitespace();
-  if (p_ == end_) return fail("unexpected end in array");
-  if (*p_ == ']') {
-    ++p_;
-    first_ = false;
-    return false;
-  }
-  if (!first_) {
-    if (*p_ != ',') return fail("expected ',' or ']'");
-    ++p_;
-  }
-  first_ = false;
-  return true;
-}
-
-bool JsonReader::read_string(std::string_view& out) {
-  if (peek() != JsonKind::string) return fail("expected a string");
-  return scan_string<true>(out);
 }
 
 bool JsonReader::literal(std::string_view word) {
@@ -145,24 +66,21 @@ bool JsonReader::read_number(JsonNumber& out) {
   const char* start = p_;
   const bool negative = p_ != end_ && *p_ == '-';
   if (negative) ++p_;
-  if (p_ != end_ && (*p_ == 'N' || *p_ == 'I')) {
+  if (p_ != end_ && (*p_ == 'N' || *p_ == 'I')) {  // Python's NaN, Infinity, -Infinity
     const bool nan = *p_ == 'N';
-    if (nan && negative) return fail("invalid number");
-    if (!literal(nan ? "NaN" : "Infinity")) return false;
+    if ((nan && negative) || !literal(nan ? "NaN" : "Infinity")) return fail("invalid number");
     out = JsonNumber{false, 0, nan ? std::numeric_limits<double>::quiet_NaN()
                                    : (negative ? -1.0 : 1.0) * std::numeric_limits<double>::infinity()};
     return true;
   }
-  // Integer part, accumulated on the way for the common integer case.
+  // Integer part, accumulated in the same pass (the common case is an int).
+  if (p_ == end_ || !is_digit(*p_)) return fail("expected a digit");
   unsigned long long magnitude = 0;
-  bool overflow = false;
-  if (p_ != end_ && *p_ == '0') {
+  int digits = 0;
+  if (*p_ == '0') {
     ++p_;
   } else {
-    const char* digits = p_;
-    if (!scan_digits()) return false;
-    overflow = p_ - digits > 19;
-    for (const char* d = digits; !overflow && d != p_; ++d) magnitude = magnitude * 10 + static_cast<unsigned>(*d - '0');
+    for (; p_ != end_ && is_digit(*p_); ++p_, ++digits) magnitude = magnitude * 10 + static_cast<unsigned>(*p_ - '0');
   }
   bool integral = true;
   if (p_ != end_ && *p_ == '.') {
@@ -176,8 +94,9 @@ bool JsonReader::read_number(JsonNumber& out) {
     if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
     if (!scan_digits()) return false;
   }
+  // 19 digits cannot wrap an unsigned 64-bit accumulator.
   constexpr auto kMax = static_cast<unsigned long long>(std::numeric_limits<long long>::max());
-  if (integral && !overflow && magnitude <= kMax + (negative ? 1 : 0)) {
+  if (integral && digits <= 19 && magnitude <= kMax + (negative ? 1 : 0)) {
     out.is_integer = true;
     out.integer = negative ? static_cast<long long>(0ULL - magnitude) : static_cast<long long>(magnitude);
     out.real = static_cast<double>(out.integer);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "decode/json_scan.hpp"
+
 namespace sluice::decode {
 
 enum class JsonKind { object, array, string, number, boolean, null, invalid };
@@ -57,6 +59,8 @@ class JsonReader {
   template <bool Decode>
   bool scan_string(std::string_view& out);
   template <bool Decode>
+  bool scan_escaped_string(const char* start, std::string_view& out);  // json_string.cpp
+  template <bool Decode>
   bool scan_escape();
   bool scan_digits();
   bool skip_scalar(JsonKind kind);
@@ -70,5 +74,100 @@ class JsonReader {
   std::string scratch_;  // decoded strings that had escapes
   std::string nesting_;  // skip_value's stack of open containers
 };
+
+// The hot path, inline on purpose: a Celery event is ~15 keys and values,
+// and call overhead per token used to cost as much as the scanning.
+
+inline void JsonReader::skip_whitespace() {
+  while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+}
+
+inline JsonKind JsonReader::peek() {
+  skip_whitespace();
+  if (p_ == end_) return JsonKind::invalid;
+  switch (*p_) {
+    case '{': return JsonKind::object;
+    case '[': return JsonKind::array;
+    case '"': return JsonKind::string;
+    case 't':
+    case 'f': return JsonKind::boolean;
+    case 'n': return JsonKind::null;
+    case '-':
+    case 'N':
+    case 'I': return JsonKind::number;
+    default: return *p_ >= '0' && *p_ <= '9' ? JsonKind::number : JsonKind::invalid;
+  }
+}
+
+inline bool JsonReader::expect(char c, const char* what) {
+  skip_whitespace();
+  if (p_ == end_ || *p_ != c) return fail(what);
+  ++p_;
+  return true;
+}
+
+inline bool JsonReader::enter_object() {
+  if (!expect('{', "expected '{'")) return false;
+  first_ = true;
+  return true;
+}
+
+inline bool JsonReader::enter_array() {
+  if (!expect('[', "expected '['")) return false;
+  first_ = true;
+  return true;
+}
+
+inline bool JsonReader::next_member(std::string_view& key) {
+  skip_whitespace();
+  if (p_ == end_) return fail("unexpected end in object");
+  if (*p_ == '}') {
+    ++p_;
+    first_ = false;
+    return false;
+  }
+  if (!first_) {
+    if (*p_ != ',') return fail("expected ',' or '}'");
+    ++p_;
+    skip_whitespace();
+  }
+  first_ = false;
+  if (p_ == end_ || *p_ != '"') return fail("expected a string key");
+  return scan_string<true>(key) && expect(':', "expected ':'");
+}
+
+inline bool JsonReader::next_element() {
+  skip_whitespace();
+  if (p_ == end_) return fail("unexpected end in array");
+  if (*p_ == ']') {
+    ++p_;
+    first_ = false;
+    return false;
+  }
+  if (!first_) {
+    if (*p_ != ',') return fail("expected ',' or ']'");
+    ++p_;
+  }
+  first_ = false;
+  return true;
+}
+
+inline bool JsonReader::read_string(std::string_view& out) {
+  if (peek() != JsonKind::string) return fail("expected a string");
+  return scan_string<true>(out);
+}
+
+// At the opening quote. Strings without escapes are views into the input.
+template <bool Decode>
+inline bool JsonReader::scan_string(std::string_view& out) {
+  const char* start = ++p_;
+  p_ = json_scan::find_stop(p_, end_);
+  if (p_ != end_ && *p_ == '"') {
+    out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+  return scan_escaped_string<Decode>(start, out);
+}
 
 }  // namespace sluice::decode

@@ -1,21 +1,11 @@
-// JsonReader's string scanning: the hottest loop of the decoder (a base64
-// body is one long string), hence the table and the escape-free fast path.
-#include <array>
+// JsonReader's escape handling: the slow path of string scanning (the fast
+// path, a string without escapes, is inline in json_reader.hpp).
 #include <cstdint>
 
 #include "decode/json_reader.hpp"
 
 namespace sluice::decode {
 namespace {
-
-// Bytes that end the fast scan: the quote, the backslash, control bytes.
-constexpr std::array<bool, 256> kStops = [] {
-  std::array<bool, 256> stops{};
-  for (int c = 0; c < 0x20; ++c) stops[static_cast<std::size_t>(c)] = true;
-  stops['"'] = true;
-  stops['\\'] = true;
-  return stops;
-}();
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -91,20 +81,14 @@ bool JsonReader::scan_escape() {
   return true;
 }
 
+// The slow path of scan_string: the string at `start` holds escapes (or is
+// broken). Decode=true builds the decoded text in scratch_.
 template <bool Decode>
-bool JsonReader::scan_string(std::string_view& out) {
-  ++p_;  // the opening quote
-  const char* start = p_;
-  while (p_ != end_ && !kStops[static_cast<unsigned char>(*p_)]) ++p_;
-  if (p_ != end_ && *p_ == '"') {
-    out = std::string_view(start, static_cast<std::size_t>(p_ - start));
-    ++p_;
-    return true;
-  }
+bool JsonReader::scan_escaped_string(const char* start, std::string_view& out) {
   if constexpr (Decode) scratch_.assign(start, p_);
   while (p_ != end_) {
     const char* run = p_;
-    while (p_ != end_ && !kStops[static_cast<unsigned char>(*p_)]) ++p_;
+    p_ = json_scan::find_stop(p_, end_);
     if constexpr (Decode) scratch_.append(run, p_);
     if (p_ == end_) break;
     if (*p_ == '"') {
@@ -118,7 +102,7 @@ bool JsonReader::scan_string(std::string_view& out) {
   return fail("unterminated string");
 }
 
-template bool JsonReader::scan_string<true>(std::string_view&);
-template bool JsonReader::scan_string<false>(std::string_view&);
+template bool JsonReader::scan_escaped_string<true>(const char*, std::string_view&);
+template bool JsonReader::scan_escaped_string<false>(const char*, std::string_view&);
 
 }  // namespace sluice::decode

@@ -1,7 +1,9 @@
 #include "common/base64.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace sluice {
 namespace {
@@ -56,11 +58,23 @@ bool base64_decode_into(std::string_view text, std::string& out) {
   if (text.size() % 4 != 0) return false;
   std::size_t padding = 0;
   if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
-  out.resize(text.size() / 4 * 3);
+  const std::size_t decoded = text.size() / 4 * 3 - padding;
+  out.resize(decoded + 2);  // slack: the fast loop stores 8 bytes for every 6
   const auto* in = reinterpret_cast<const unsigned char*>(text.data());
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   const std::size_t full = padding == 0 ? text.size() : text.size() - 4;
-  for (std::size_t i = 0; i < full; i += 4, dst += 3) {
+  std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    // Two quanta per step, their 48 bits written with one 8-byte store.
+    for (; i + 8 <= full; i += 8, dst += 6) {
+      const std::uint32_t a = quantum(in + i);
+      const std::uint32_t b = quantum(in + i + 4);
+      if ((a | b) & 0xff000000U) return false;
+      const std::uint64_t bytes = __builtin_bswap64(((std::uint64_t{a} << 24) | b) << 16);
+      std::memcpy(dst, &bytes, 8);
+    }
+  }
+  for (; i < full; i += 4, dst += 3) {
     const std::uint32_t v = quantum(in + i);
     if (v & 0xff000000U) return false;
     dst[0] = static_cast<unsigned char>(v >> 16);
@@ -75,8 +89,8 @@ bool base64_decode_into(std::string_view text, std::string& out) {
     if (v & 0xff000000U) return false;
     dst[0] = static_cast<unsigned char>(v >> 16);
     if (padding == 1) dst[1] = static_cast<unsigned char>(v >> 8);
-    out.resize(out.size() - padding);
   }
+  out.resize(decoded);
   return true;
 }
 

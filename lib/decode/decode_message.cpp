@@ -42,18 +42,18 @@ Unexpected<DecodeError> fail(DecodeErrorReason reason, std::string_view excerpt)
 // Returns a view of the body bytes, stored in `scratch` when transformed.
 Expected<std::string_view, DecodeError> body_bytes(const Envelope& envelope, const DecodeLimits& limits,
                                                    std::string (&scratch)[2]) {
-  std::string_view bytes = envelope.body();
+  std::string_view bytes = envelope.body;
   const auto& encoding = envelope.body_encoding;
   // kombu 5.4+ leaves the body as is under a non-default "utf-8" encoding (§10).
   if (encoding && *encoding != "base64" && *encoding != "utf-8" && *encoding != "utf8")
-    return fail(DecodeErrorReason::bad_envelope, "unknown body_encoding " + *encoding);
+    return fail(DecodeErrorReason::bad_envelope, "unknown body_encoding " + std::string(*encoding));
   if (envelope.body_is_base64 || (encoding && *encoding == "base64")) {
     if (!base64_decode_into(bytes, scratch[0]))
       return fail(DecodeErrorReason::bad_base64, "body of " + std::to_string(bytes.size()) + " chars is not base64");
     bytes = scratch[0];
   }
   if (!envelope.compression) return bytes;
-  const std::string& compression = *envelope.compression;
+  const std::string_view compression = *envelope.compression;
   if (compression != "application/x-gzip" && compression != "gzip" && compression != "zlib")
     return fail(DecodeErrorReason::unsupported_compression, compression);
   switch (inflate_zlib(bytes, limits.max_message_bytes, scratch[1])) {
@@ -82,23 +82,24 @@ Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, c
   if (payload.size() > limits.max_message_bytes)
     return fail(DecodeErrorReason::too_large, "payload of " + std::to_string(payload.size()) + " bytes, limit " +
                                                   std::to_string(limits.max_message_bytes));
-  auto envelope = parse_envelope(payload);
-  if (!envelope) return Unexpected(std::move(envelope).error());
+  Envelope envelope;
+  if (auto error = parse_envelope(payload, envelope)) return Unexpected(*std::move(error));
   DecodedMessage out;
-  out.exchange = to_valid_utf8(envelope->exchange);
-  out.routing_key = to_valid_utf8(envelope->routing_key);
+  out.exchange = to_valid_utf8(envelope.exchange);
+  out.routing_key = to_valid_utf8(envelope.routing_key);
   if (out.exchange.ends_with(".pidbox")) {  // remote control (§2.5, §7): not ours to decode
     out.kind = MessageKind::control;
     return out;
   }
-  if (!envelope->has_body) return fail(DecodeErrorReason::bad_envelope, "no string body");
-  if (!envelope->content_type) return fail(DecodeErrorReason::bad_envelope, "no content-type");
-  const Serializer serializer = serializer_of(*envelope->content_type);
+  if (!envelope.has_body) return fail(DecodeErrorReason::bad_envelope, "no string body");
+  if (!envelope.content_type) return fail(DecodeErrorReason::bad_envelope, "no content-type");
+  const std::string_view content_type = *envelope.content_type;
+  const Serializer serializer = serializer_of(content_type);
   if (serializer == Serializer::pickle)  // §3.2: a non-Python daemon must not unpickle
-    return fail(DecodeErrorReason::pickle_refused, *envelope->content_type + " on " + out.routing_key);
-  if (serializer == Serializer::unknown) return fail(DecodeErrorReason::unknown_content_type, *envelope->content_type);
+    return fail(DecodeErrorReason::pickle_refused, std::string(content_type) + " on " + out.routing_key);
+  if (serializer == Serializer::unknown) return fail(DecodeErrorReason::unknown_content_type, content_type);
   std::string scratch[2];
-  const auto bytes = body_bytes(*envelope, limits, scratch);
+  const auto bytes = body_bytes(envelope, limits, scratch);
   if (!bytes) return Unexpected(bytes.error());
   if (auto error = decode_body(serializer, *bytes, out)) return Unexpected(*std::move(error));
   return out;

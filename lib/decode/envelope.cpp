@@ -4,33 +4,23 @@
 #include "decode/json_reader.hpp"
 
 namespace sluice::decode {
-
-void Envelope::set_body(std::string_view text, bool in_payload) {
-  owned_body_ = !in_payload;
-  if (in_payload) {
-    body_view_ = text;
-  } else {
-    body_copy_.assign(text);
-  }
-}
-
 namespace {
 
 // One pass of the JSON reader over the envelope. Keys are compared before
 // any value is read, so views into the reader's scratch stay valid.
 class EnvelopeReader {
  public:
-  explicit EnvelopeReader(std::string_view payload) : reader_(payload), payload_(payload) {}
+  EnvelopeReader(std::string_view payload, Envelope& out) : reader_(payload), payload_(payload), envelope_(out) {}
 
-  Expected<Envelope, DecodeError> run() {
+  std::optional<DecodeError> run() {
     if (reader_.peek() != JsonKind::object) {
       const bool json = reader_.skip_value() && reader_.at_end();
-      return Unexpected(make_error(json ? DecodeErrorReason::not_kombu : DecodeErrorReason::invalid_json, payload_));
+      return make_error(json ? DecodeErrorReason::not_kombu : DecodeErrorReason::invalid_json, payload_);
     }
     object([this](std::string_view key) { member(key); });
-    if (!reader_.at_end()) return Unexpected(make_error(DecodeErrorReason::invalid_json, payload_));
-    if (!has_properties_) return Unexpected(make_error(DecodeErrorReason::not_kombu, payload_));
-    return std::move(envelope_);
+    if (!reader_.at_end()) return make_error(DecodeErrorReason::invalid_json, payload_);
+    if (!has_properties_) return make_error(DecodeErrorReason::not_kombu, payload_);
+    return std::nullopt;
   }
 
  private:
@@ -66,25 +56,22 @@ class EnvelopeReader {
   // "bytes", "__value__": utf-8 text} or {"__type__": "base64", …}.
   void body() {
     envelope_.has_body = false;
-    if (reader_.peek() == JsonKind::string) return body_text();
-    std::string type;
+    if (reader_.peek() == JsonKind::string) {
+      string(envelope_.body);
+      envelope_.has_body = !reader_.failed();
+      return;
+    }
+    std::string_view type;
     bool has_value = false;
     bool other = false;
     object([&](std::string_view key) {
       if (key == kTagType && reader_.peek() == JsonKind::string) return string(type);
-      if (key == kTagValue && reader_.peek() == JsonKind::string) return has_value = true, body_text();
+      if (key == kTagValue && reader_.peek() == JsonKind::string) return has_value = true, string(envelope_.body);
       other = true;
       reader_.skip_value();
     });
     envelope_.body_is_base64 = type == "base64";
     envelope_.has_body = has_value && !other && (type == "bytes" || type == "base64");
-  }
-
-  void body_text() {
-    std::string_view text;
-    if (!reader_.read_string(text)) return;
-    envelope_.set_body(text, reader_.is_input_view(text));
-    envelope_.has_body = true;
   }
 
   // Calls `member(key)` for each key when the value is an object; skips others.
@@ -96,13 +83,16 @@ class EnvelopeReader {
     while (reader_.next_member(key)) member(key);
   }
 
-  void string(std::string& out) {
+  // A string value as a view into the payload, or kept by the envelope
+  // when it had escapes; other values are skipped.
+  void string(std::string_view& out) {
     std::string_view text;
     if (reader_.peek() != JsonKind::string) return void(reader_.skip_value());
-    if (reader_.read_string(text)) out.assign(text);
+    if (!reader_.read_string(text)) return;
+    out = reader_.is_input_view(text) ? text : envelope_.keep(text);
   }
 
-  void optional_string(std::optional<std::string>& out) {
+  void optional_string(std::optional<std::string_view>& out) {
     out.reset();
     if (reader_.peek() != JsonKind::string) return void(reader_.skip_value());
     string(out.emplace());
@@ -110,12 +100,14 @@ class EnvelopeReader {
 
   JsonReader reader_;
   std::string_view payload_;
-  Envelope envelope_;
+  Envelope& envelope_;
   bool has_properties_ = false;
 };
 
 }  // namespace
 
-Expected<Envelope, DecodeError> parse_envelope(std::string_view payload) { return EnvelopeReader(payload).run(); }
+std::optional<DecodeError> parse_envelope(std::string_view payload, Envelope& out) {
+  return EnvelopeReader(payload, out).run();
+}
 
 }  // namespace sluice::decode

@@ -49,26 +49,24 @@ constexpr FieldSpec kFields[] = {
     {"type", &CeleryEvent::type, kType},    {"uuid", &CeleryEvent::uuid, kUuid},
 };
 
-// find_field runs for every key of every event: an open-addressing table
-// keyed by a cheap hash of the name finds a field (or its absence) with
-// about one comparison.
-constexpr std::size_t kSlots = 128;
+// find_field runs for every key of every event: a hash of the name that
+// is collision-free over kFields (checked below) finds a field, or its
+// absence, with at most one comparison.
+constexpr std::size_t kSlots = 64;
 
 constexpr std::size_t slot_of(std::string_view key) {
   const auto at = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(key[i])); };
-  return (key.size() * 131 + at(0) * 31 + at(key.size() / 2) * 7 + at(key.size() - 1)) % kSlots;
+  return (key.size() * 5 + at(0) * 25 + at(key.size() / 2) * 3 + at(key.size() - 1)) % kSlots;
 }
 
 constexpr auto kFieldIndex = [] {
   std::array<int, kSlots> index{};
   index.fill(-1);
-  for (std::size_t i = 0; i < std::size(kFields); ++i) {
-    std::size_t slot = slot_of(kFields[i].name);
-    while (index[slot] >= 0) slot = (slot + 1) % kSlots;
-    index[slot] = static_cast<int>(i);
-  }
+  for (std::size_t i = 0; i < std::size(kFields); ++i) index[slot_of(kFields[i].name)] = static_cast<int>(i);
   return index;
 }();
+static_assert(std::ranges::count_if(kFieldIndex, [](int i) { return i >= 0; }) == std::size(kFields),
+              "two field names share a slot: adjust slot_of");
 
 const char* kind_name(Kind kind) {
   switch (kind) {
@@ -157,11 +155,10 @@ const char* assign(CeleryEvent& e, std::optional<std::vector<double>> CeleryEven
 
 const FieldSpec* find_field(std::string_view key) {
   if (key.empty()) return nullptr;
-  for (std::size_t slot = slot_of(key); kFieldIndex[slot] >= 0; slot = (slot + 1) % kSlots) {
-    const FieldSpec& field = kFields[kFieldIndex[slot]];
-    if (field.name == key) return &field;
-  }
-  return nullptr;
+  const int index = kFieldIndex[slot_of(key)];
+  if (index < 0) return nullptr;
+  const FieldSpec& field = kFields[index];
+  return field.name == key ? &field : nullptr;
 }
 
 void apply_tag(std::string_view type, FieldValue& value) {
@@ -173,14 +170,14 @@ void apply_tag(std::string_view type, FieldValue& value) {
 }
 
 void EventBuilder::begin() {
-  event_ = CeleryEvent{};
+  event_ = &out_.events.emplace_back();  // built in place: no copy per event
   issues_.clear();
   seen_ = 0;
   bad_required_ = 0;
 }
 
 void EventBuilder::set(const FieldSpec& field, const FieldValue& value) {
-  const char* expected = std::visit([&](auto member) { return assign(event_, member, value); }, field.slot);
+  const char* expected = std::visit([&](auto member) { return assign(*event_, member, value); }, field.slot);
   if (expected == nullptr) {
     seen_ |= field.required;
   } else if (field.required != 0) {
@@ -205,21 +202,27 @@ void EventBuilder::element_error(DecodeErrorReason reason, std::string_view what
 
 void EventBuilder::reject(std::string_view what) { element_error(DecodeErrorReason::not_an_event, what); }
 
+void EventBuilder::drop(DecodeErrorReason reason, const std::string& what) {
+  out_.events.pop_back();
+  event_ = nullptr;
+  element_error(reason, what);
+}
+
 void EventBuilder::finish() {
-  if ((seen_ & kType) == 0 || event_.type.empty()) return reject("no string \"type\"");
-  const bool task = event_.is_task_event();
-  const unsigned needed = kHostname | kTimestamp | (task ? kUuid : 0U);
+  const CeleryEvent& e = *event_;
+  if ((seen_ & kType) == 0 || e.type.empty()) return drop(DecodeErrorReason::not_an_event, "no string \"type\"");
+  const unsigned needed = kHostname | kTimestamp | (e.is_task_event() ? kUuid : 0U);
   if (const unsigned bad = bad_required_ & needed; bad != 0) {
     const char* name = (bad & kTimestamp) != 0 ? "timestamp" : (bad & kHostname) != 0 ? "hostname" : "uuid";
-    return element_error(DecodeErrorReason::wrong_field_type, event_.type + ": " + name + " has the wrong type");
+    return drop(DecodeErrorReason::wrong_field_type, e.type + ": " + name + " has the wrong type");
   }
   if (const unsigned missing = needed & ~seen_; missing != 0) {
     const char* name = (missing & kTimestamp) != 0 ? "timestamp" : (missing & kHostname) != 0 ? "hostname" : "uuid";
-    return element_error(DecodeErrorReason::missing_field, event_.type + ": no " + name);
+    return drop(DecodeErrorReason::missing_field, e.type + ": no " + name);
   }
   out_.field_issues.insert(out_.field_issues.end(), std::make_move_iterator(issues_.begin()),
                            std::make_move_iterator(issues_.end()));
-  out_.events.push_back(std::move(event_));
+  event_ = nullptr;
   ++index_;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,17 +41,20 @@ class EventBuilder {
  public:
   explicit EventBuilder(DecodedMessage& out) : out_(out) {}
 
-  void begin();  // a new map element
+  // A map element: begin() appends a provisional event to out.events,
+  // set() fills it, finish() keeps it or replaces it by an element error.
+  void begin();
   void set(const FieldSpec& field, const FieldValue& value);
-  void finish();                       // appends the event or an element error
+  void finish();
   void reject(std::string_view what);  // an element that is not a map
 
  private:
   void issue(std::string_view field, const char* expected, const FieldValue& value);
   void element_error(DecodeErrorReason reason, std::string_view what);
+  void drop(DecodeErrorReason reason, const std::string& what);
 
   DecodedMessage& out_;
-  CeleryEvent event_;
+  CeleryEvent* event_ = nullptr;  // the provisional event, last in out_.events
   std::vector<DecodeError> issues_;
   unsigned seen_ = 0;          // bits of required fields seen with the right type
   unsigned bad_required_ = 0;  // bits of required fields seen with a wrong type

@@ -127,6 +127,7 @@ bool JsonReader::skip_scalar(JsonKind kind) {
 }
 
 bool JsonReader::skip_value() {
+  if (const JsonKind kind = peek(); kind != JsonKind::object && kind != JsonKind::array) return skip_scalar(kind);
   nesting_.clear();
   std::string_view key;
   while (true) {

@@ -61,18 +61,21 @@ bool JsonReader::scan_digits() {
   return true;
 }
 
+// Python's json.dumps writes NaN, Infinity and -Infinity for such floats.
+bool JsonReader::read_non_finite(bool negative, JsonNumber& out) {
+  const bool nan = *p_ == 'N';
+  if ((nan && negative) || !literal(nan ? "NaN" : "Infinity")) return fail("invalid number");
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  out = JsonNumber{false, 0, nan ? std::numeric_limits<double>::quiet_NaN() : negative ? -kInfinity : kInfinity};
+  return true;
+}
+
 bool JsonReader::read_number(JsonNumber& out) {
   skip_whitespace();
   const char* start = p_;
   const bool negative = p_ != end_ && *p_ == '-';
   if (negative) ++p_;
-  if (p_ != end_ && (*p_ == 'N' || *p_ == 'I')) {  // Python's NaN, Infinity, -Infinity
-    const bool nan = *p_ == 'N';
-    if ((nan && negative) || !literal(nan ? "NaN" : "Infinity")) return fail("invalid number");
-    out = JsonNumber{false, 0, nan ? std::numeric_limits<double>::quiet_NaN()
-                                   : (negative ? -1.0 : 1.0) * std::numeric_limits<double>::infinity()};
-    return true;
-  }
+  if (p_ != end_ && (*p_ == 'N' || *p_ == 'I')) return read_non_finite(negative, out);
   // Integer part, accumulated in the same pass (the common case is an int).
   if (p_ == end_ || !is_digit(*p_)) return fail("expected a digit");
   unsigned long long magnitude = 0;

@@ -63,6 +63,7 @@ class JsonReader {
   template <bool Decode>
   bool scan_escape();
   bool scan_digits();
+  bool read_non_finite(bool negative, JsonNumber& out);
   bool skip_scalar(JsonKind kind);
 
   const char* begin_;

@@ -191,6 +191,28 @@ TEST(DecodeEvents, PidboxExchangeIsControlWithoutEvents) {
   EXPECT_TRUE(m.element_errors.empty());
 }
 
+TEST(DecodeEvents, ZlibCompressedBodiesAreInflated) {
+  for (const char* name : {"application/x-gzip", "gzip", "zlib"}) {
+    auto spec = envelope_of(testing::zlib_compress("[" + event_json("task-started") + "]"));
+    spec.compression = name;
+    EXPECT_EQ(decode_ok(kombu_payload(spec)).events.size(), 1U) << name;
+  }
+}
+
+TEST(DecodeEvents, MsgpackAndYamlBodiesDecodeLikeJson) {
+  const nlohmann::json event = nlohmann::json::parse(event_json("task-started"));
+  const std::vector<std::uint8_t> packed = nlohmann::json::to_msgpack(nlohmann::json::array({event}));
+  const auto from_json = decode_ok(json_payload(event.dump()));
+  const auto from_msgpack =
+      decode_ok(kombu_payload(envelope_of(std::string(packed.begin(), packed.end()), "application/x-msgpack")));
+  const auto from_yaml = decode_ok(kombu_payload(envelope_of(
+      "type: task-started\nhostname: w@h\nutcoffset: 0\npid: 7\nclock: 3\ntimestamp: 1795498137.5\n"
+      "uuid: 8736e3a2-e8f6-4a4d-8c8d-52bfbdd00778\n",
+      "application/x-yaml")));
+  EXPECT_EQ(from_msgpack.events, from_json.events);
+  EXPECT_EQ(from_yaml.events, from_json.events);
+}
+
 TEST(DecodeEvents, BodyWithoutEncodingIsUsedAsIs) {
   auto spec = envelope_of(event_json("worker-online"));
   spec.base64 = false;

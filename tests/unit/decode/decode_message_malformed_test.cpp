@@ -1,7 +1,5 @@
 // Malformed payloads: each yields its own typed error, and decoding stays
 // stateless — good messages before and after decode in full.
-#include <zlib.h>
-
 #include <set>
 
 #include <gtest/gtest.h>
@@ -16,15 +14,7 @@ using testing::envelope_of;
 using testing::event_json;
 using testing::json_payload;
 using testing::kombu_payload;
-
-std::string zlib_compress(const std::string& bytes) {
-  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
-  std::string out(size, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-           static_cast<uLong>(bytes.size()));
-  out.resize(size);
-  return out;
-}
+using testing::zlib_compress;
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   return text.replace(text.find(from), from.size(), to);

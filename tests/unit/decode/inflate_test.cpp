@@ -1,34 +1,27 @@
 #include "decode/inflate.hpp"
 
-#include <zlib.h>
-
 #include <gtest/gtest.h>
+
+#include "unit/decode/payloads.hpp"
 
 namespace sluice::decode {
 namespace {
 
-std::string deflate(const std::string& bytes) {
-  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
-  std::string out(size, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-           static_cast<uLong>(bytes.size()));
-  out.resize(size);
-  return out;
-}
+using testing::zlib_compress;
 
 TEST(InflateZlib, RestoresTheBytesOfPythonsZlibCompress) {
   const std::string text = R"([{"type": "task-started"}])";
   std::string out;
-  EXPECT_EQ(inflate_zlib(deflate(text), 1 << 20, out), InflateResult::ok);
+  EXPECT_EQ(inflate_zlib(zlib_compress(text), 1 << 20, out), InflateResult::ok);
   EXPECT_EQ(out, text);
   const std::string big(3 << 20, 'x');  // several output chunks
-  EXPECT_EQ(inflate_zlib(deflate(big), 4 << 20, out), InflateResult::ok);
+  EXPECT_EQ(inflate_zlib(zlib_compress(big), 4 << 20, out), InflateResult::ok);
   EXPECT_EQ(out, big);
 }
 
 TEST(InflateZlib, StopsAtTheBound) {
   std::string out;
-  const std::string stream = deflate(std::string(1000, 'a'));
+  const std::string stream = zlib_compress(std::string(1000, 'a'));
   EXPECT_EQ(inflate_zlib(stream, 1000, out), InflateResult::ok);
   EXPECT_EQ(inflate_zlib(stream, 999, out), InflateResult::too_large);
   EXPECT_LE(out.size(), 1000U);
@@ -36,7 +29,7 @@ TEST(InflateZlib, StopsAtTheBound) {
 
 TEST(InflateZlib, RefusesCorruptOrTruncatedStreams) {
   std::string out;
-  const std::string stream = deflate(std::string(5000, 'q') + "tail");
+  const std::string stream = zlib_compress(std::string(5000, 'q') + "tail");
   EXPECT_EQ(inflate_zlib(stream.substr(0, stream.size() - 3), 1 << 20, out), InflateResult::corrupt);
   EXPECT_EQ(inflate_zlib("", 1 << 20, out), InflateResult::corrupt);
   EXPECT_EQ(inflate_zlib("not zlib at all", 1 << 20, out), InflateResult::corrupt);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "common/base64.hpp"
 
@@ -50,6 +51,16 @@ inline std::string event_json(const std::string& type, const std::string& extra 
   std::string text = R"({"hostname": "w@h", "utcoffset": 0, "pid": 7, "clock": 3, "timestamp": 1795498137.5)";
   if (type.starts_with("task-")) text += R"(, "uuid": "8736e3a2-e8f6-4a4d-8c8d-52bfbdd00778")";
   return text + extra + R"(, "type": ")" + type + "\"}";
+}
+
+// What Python's zlib.compress (kombu's "application/x-gzip") produces.
+inline std::string zlib_compress(const std::string& bytes) {
+  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
+  std::string out(size, '\0');
+  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
+           static_cast<uLong>(bytes.size()));
+  out.resize(size);
+  return out;
 }
 
 }  // namespace sluice::decode::testing

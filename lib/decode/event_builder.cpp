@@ -12,21 +12,21 @@
 
 namespace sluice::decode {
 
-// Required fields (§4.1 every event; uuid for task events) as bits.
-enum RequiredBit : unsigned { kType = 1, kHostname = 2, kTimestamp = 4, kUuid = 8 };
-
-using Slot = std::variant<std::string CeleryEvent::*, double CeleryEvent::*,
-                          std::optional<std::string> CeleryEvent::*, std::optional<long long> CeleryEvent::*,
-                          std::optional<int> CeleryEvent::*, std::optional<double> CeleryEvent::*,
-                          std::optional<bool> CeleryEvent::*, std::optional<std::vector<double>> CeleryEvent::*>;
-
+// A kept field: its name, where it goes, whether an event needs it.
 struct FieldSpec {
+  using Slot = std::variant<std::string CeleryEvent::*, double CeleryEvent::*,
+                            std::optional<std::string> CeleryEvent::*, std::optional<long long> CeleryEvent::*,
+                            std::optional<int> CeleryEvent::*, std::optional<double> CeleryEvent::*,
+                            std::optional<bool> CeleryEvent::*, std::optional<std::vector<double>> CeleryEvent::*>;
   std::string_view name;
   Slot slot;
-  unsigned required = 0;
+  unsigned required = 0;  // a RequiredBit
 };
 
 namespace {
+
+// Required fields (§4.1 every event; uuid for task events) as bits.
+enum RequiredBit : unsigned { kType = 1, kHostname = 2, kTimestamp = 4, kUuid = 8 };
 
 using Kind = FieldValue::Kind;
 
@@ -178,10 +178,13 @@ void EventBuilder::begin() {
 
 void EventBuilder::set(const FieldSpec& field, const FieldValue& value) {
   const char* expected = std::visit([&](auto member) { return assign(*event_, member, value); }, field.slot);
+  // A repeated key counts as its last value, as in Python's dict.
   if (expected == nullptr) {
     seen_ |= field.required;
+    bad_required_ &= ~field.required;
   } else if (field.required != 0) {
     bad_required_ |= field.required;
+    seen_ &= ~field.required;
     // uuid is required of task events only: for others this stays a soft issue.
     if (field.required == kUuid) issue(field.name, expected, value);
   } else {

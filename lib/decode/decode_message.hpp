@@ -1,0 +1,45 @@
+#pragma once
+// decode_message: one Redis pub/sub payload (a kombu envelope, §3 of
+// protocol/celery-events.md) → the Celery events it carries, or a typed
+// error. Pure: no I/O, no clock; the app counts and logs what comes back.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/expected.hpp"
+#include "decode/celery_event.hpp"
+#include "decode/decode_error.hpp"
+
+namespace sluice::decode {
+
+struct DecodeLimits {
+  // Bound on the payload and on a decompressed body (Settings::max_message_bytes).
+  std::size_t max_message_bytes = std::size_t{16} << 20;
+};
+
+enum class MessageKind {
+  events,   // an event message: `events` holds 0..n events (an empty list is fine)
+  control,  // a remote-control (pidbox) broadcast: not decoded, no events
+};
+
+const char* to_string(MessageKind kind);
+
+struct DecodedMessage {
+  MessageKind kind = MessageKind::events;
+  std::string exchange;     // properties.delivery_info.exchange, e.g. "celeryev"
+  std::string routing_key;  // properties.delivery_info.routing_key, e.g. "task.multi"
+  std::vector<CeleryEvent> events;          // in body order
+  std::vector<DecodeError> element_errors;  // body elements that were not events (not_an_event, missing_field, wrong_field_type)
+  std::vector<DecodeError> field_issues;    // soft: wrong-typed optional fields, ignored (wrong_field_type)
+
+  bool operator==(const DecodedMessage&) const = default;
+};
+
+// Errors here concern the whole message (too_large … bad_body); a body that
+// is a map is treated as a list of one, so a bad single event is an element
+// error of an otherwise successful result.
+Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, const DecodeLimits& limits);
+
+}  // namespace sluice::decode

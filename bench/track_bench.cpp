@@ -11,9 +11,9 @@
 #include <malloc.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -59,7 +59,8 @@ std::vector<Task> make_tasks(std::size_t first, std::size_t count, std::mt19937_
   std::vector<Task> tasks;
   tasks.reserve(count);
   for (std::size_t i = first; i < first + count; ++i) {
-    tasks.push_back({sluice::random_uuid4(rng), kNames[i % 6], kWorkers[i % 4], kStart + static_cast<double>(i) * 0.001});
+    tasks.push_back(
+        {sluice::random_uuid4(rng), kNames[i % 6], kWorkers[i % 4], kStart + static_cast<double>(i) * 0.001});
   }
   return tasks;
 }
@@ -197,8 +198,7 @@ void append_payloads(const Task& task, std::vector<std::string>& out) {
   out.push_back(envelope(sent, "gen8326@client", "task.sent"));
   const std::string multi = "[" + json_event_fields(task, "task-received", 0.0002, message) + ", " +
                             json_event_fields(task, "task-started", 0.0003, "") + ", " +
-                            json_event_fields(task, "task-succeeded", 0.0009,
-                                              R"("result": "5", "runtime": 0.0005, )") +
+                            json_event_fields(task, "task-succeeded", 0.0009, R"("result": "5", "runtime": 0.0005, )") +
                             "]";
   out.push_back(envelope(multi, task.worker, "task.multi"));
 }

@@ -186,9 +186,9 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
   }
   auto offset = parse_offset_minutes(in);
   if (!offset || !in.done()) return std::nullopt;
-  const std::int64_t result = days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) *
-                                  kMillisPerDay +
-                              millis_of_day - std::int64_t{*offset} * 60'000;
+  const std::int64_t result =
+      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * kMillisPerDay +
+      millis_of_day - std::int64_t{*offset} * 60'000;
   if (result < 0 || result > kMaxEpochMillis) return std::nullopt;
   return result;
 }

@@ -24,9 +24,7 @@ std::string_view last_line(std::string_view text) {
   return newline == std::string_view::npos ? text : trim(text.substr(newline + 1));
 }
 
-bool is_identifier_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
-}
+bool is_identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.'; }
 
 }  // namespace
 

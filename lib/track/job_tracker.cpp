@@ -49,8 +49,7 @@ void JobTracker::apply(const CeleryEvent& event, EventKind kind, std::vector<Ing
   }
   const auto eta = parse_time(event.eta);
   const Phase target = target_phase(kind, eta && *eta > ts, event.requeue.value_or(false));
-  const Transition step =
-      decide_transition({record.phase, record.attempt, record.jumped, kind, target, event.retries});
+  const Transition step = decide_transition({record.phase, record.attempt, record.jumped, kind, target, event.retries});
   record.jumped = step.jumped;
   if (!step.accepted) {
     ++late_events_;
@@ -163,7 +162,8 @@ Job JobTracker::build_job(const TaskRecord& record, const CeleryEvent& event, Ev
   job.started_at = time_of(record.started_ms);
   if (is_terminal(record.phase)) job.completed_at = ts;
   job.scheduled_for = time_of(record.eta_ms);
-  if (record.parent_kind != RefKind::none) job.parent_id = load_ref(record.parent_kind, record.parent, pool, job.external_id);
+  if (record.parent_kind != RefKind::none)
+    job.parent_id = load_ref(record.parent_kind, record.parent, pool, job.external_id);
   if (record.root_kind != RefKind::none) job.root_id = load_ref(record.root_kind, record.root, pool, job.external_id);
   job.extensions = build_extensions(record, event, kind);
   return job;

@@ -81,9 +81,7 @@ std::string& JsonObjectWriter::key(std::string_view name) {
   return out_;
 }
 
-void JsonObjectWriter::string(std::string_view name, std::string_view value) {
-  append_json_string(key(name), value);
-}
+void JsonObjectWriter::string(std::string_view name, std::string_view value) { append_json_string(key(name), value); }
 
 void JsonObjectWriter::integer(std::string_view name, long long value) { append_json_integer(key(name), value); }
 

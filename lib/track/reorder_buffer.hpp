@@ -1,6 +1,7 @@
 #pragma once
 // ReorderBuffer: task events held for a short window (default 250 ms,
-// Settings::reorder_window; at most Settings::reorder_max_events) until the
+// Settings::reorder_window; at most Settings::reorder_max_events and a byte
+// budget, since a held event may carry a long traceback) until the
 // event that gives them context arrives — the task's sent/received, or the
 // task-retried that precedes a new attempt (celery-events.md §4.4). Events of
 // one task stay in order; a task's events leave together.
@@ -24,16 +25,18 @@ class ReorderBuffer {
  public:
   using Events = std::vector<decode::CeleryEvent>;
 
-  ReorderBuffer(std::chrono::milliseconds window, std::size_t max_events) : window_(window), max_events_(max_events) {}
+  ReorderBuffer(std::chrono::milliseconds window, std::size_t max_events, std::size_t max_bytes)
+      : window_(window), max_events_(max_events), max_bytes_(max_bytes) {}
 
-  bool enabled() const { return window_.count() > 0 && max_events_ > 0; }
+  bool enabled() const { return window_.count() > 0 && max_events_ > 0 && max_bytes_ > 0; }
   // Why events of `uuid` are held, or HoldReason::none.
   HoldReason reason(std::string_view uuid) const;
 
   // Holds `event` behind the ones already held for its task (starting a new
-  // group with `reason` if none). When that exceeds the bound, the oldest
-  // group is handed back in `evicted` to be applied as it is.
-  void hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted);
+  // group with `reason` if none). To stay within the bounds the oldest
+  // groups are handed back in `evicted`, to be applied as they are. False
+  // (nothing held) when the event alone exceeds the byte budget.
+  bool hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted);
   // Takes every event held for `uuid`, in arrival order.
   Events release(std::string_view uuid);
   // Takes the oldest group whose window has passed; false when none has.
@@ -47,6 +50,7 @@ class ReorderBuffer {
     HoldReason reason = HoldReason::none;
     Clock::time_point deadline{};
     std::uint64_t sequence = 0;
+    std::size_t bytes = 0;
     Events events;
   };
   struct UuidHash {
@@ -56,10 +60,13 @@ class ReorderBuffer {
 
   Events take(std::unordered_map<std::string, Group, UuidHash, std::equal_to<>>::iterator it);
   void drop_stale_front();
+  void evict_oldest(Events& evicted);
 
   std::chrono::milliseconds window_;
   std::size_t max_events_;
+  std::size_t max_bytes_;
   std::size_t held_events_ = 0;
+  std::size_t held_bytes_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::unordered_map<std::string, Group, UuidHash, std::equal_to<>> groups_;
   // Groups in the order they started (= deadline order, the window being

@@ -36,9 +36,7 @@ bool TaskTable::matches(std::uint32_t slot, const Key& key) const {
   return (record.id_kind == RefKind::pooled) == key.pooled && record.id == key.bytes;
 }
 
-TaskRecord& TaskTable::at(std::uint32_t slot) {
-  return chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
-}
+TaskRecord& TaskTable::at(std::uint32_t slot) { return chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)]; }
 
 const TaskRecord& TaskTable::at(std::uint32_t slot) const {
   return chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];

@@ -25,7 +25,7 @@ TrackerOptions TrackerOptions::from(const config::Settings& settings) {
 Tracker::Tracker(TrackerOptions options)
     : jobs_(options.task_table_size),
       workers_({options.worker_offline_timeout, options.refresh_interval, options.max_workers}),
-      reorder_(options.reorder_window, options.reorder_max_events) {}
+      reorder_(options.reorder_window, options.reorder_max_events, options.reorder_max_bytes) {}
 
 void Tracker::on_event(const decode::CeleryEvent& event, Clock::time_point now, std::vector<IngestEvent>& out) {
   const std::size_t first = out.size();
@@ -59,7 +59,11 @@ void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Cl
     return;
   }
   ReorderBuffer::Events evicted;
-  reorder_.hold(event, reason, now, evicted);
+  if (!reorder_.hold(event, reason, now, evicted)) {  // too large to hold: no waiting
+    apply_all(reorder_.release(event.uuid), out);
+    jobs_.apply(event, kind, out);
+    return;
+  }
   ++counters_.reorder_held;
   counters_.reorder_overflow += evicted.size();
   apply_all(evicted, out);

@@ -26,6 +26,7 @@ struct TrackerOptions {
   std::chrono::milliseconds refresh_interval{30'000};
   std::chrono::milliseconds reorder_window{250};
   std::size_t reorder_max_events = 10'000;
+  std::size_t reorder_max_bytes = std::size_t{32} << 20;  // held events may carry tracebacks
   std::size_t max_workers = 5000;
 
   static TrackerOptions from(const config::Settings& settings);
@@ -34,11 +35,11 @@ struct TrackerOptions {
 // Monotonic totals for metrics (sluiced_track_*_total).
 struct TrackerCounters {
   std::array<std::uint64_t, kEventKindCount> events_by_kind{};  // index: EventKind
-  std::uint64_t events_without_uuid = 0;  // task events with no uuid: dropped
-  std::uint64_t late_events = 0;          // kept out of the state by precedence
-  std::uint64_t job_events = 0;           // job_state_change emitted
-  std::uint64_t worker_events = 0;        // worker_state_change emitted
-  std::uint64_t task_evictions = 0;       // LRU evictions of the task table
+  std::uint64_t events_without_uuid = 0;                        // task events with no uuid: dropped
+  std::uint64_t late_events = 0;                                // kept out of the state by precedence
+  std::uint64_t job_events = 0;                                 // job_state_change emitted
+  std::uint64_t worker_events = 0;                              // worker_state_change emitted
+  std::uint64_t task_evictions = 0;                             // LRU evictions of the task table
   std::uint64_t worker_evictions = 0;
   std::uint64_t reorder_held = 0;      // events that waited in the window
   std::uint64_t reorder_expired = 0;   // ... and left without their context

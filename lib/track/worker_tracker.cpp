@@ -144,7 +144,11 @@ void WorkerTracker::merge_fields(Record& record, const CeleryEvent& event, bool 
   if (event.pid) worker.pid = event.pid;
   if (event.active) worker.active_jobs = event.active;
   if (event.processed) worker.processed_total = event.processed;
-  if (event.loadavg) worker.metadata.loadavg = event.loadavg;
+  if (event.loadavg) {  // 1, 5 and 15 minutes; anything longer is not a load average
+    worker.metadata.loadavg.emplace(
+        event.loadavg->begin(),
+        event.loadavg->begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(event.loadavg->size(), 3)));
+  }
   if (full && event.freq && std::isfinite(*event.freq) && *event.freq > 0) {
     record.freq = event.freq;
     worker.metadata.heartbeat_interval = event.freq;
@@ -169,7 +173,8 @@ void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts,
 Clock::duration WorkerTracker::timeout_of(const Record& record) const {
   const Clock::duration floor = options_.offline_timeout;
   if (!record.freq) return floor;
-  const auto twice = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(*record.freq, 3600.0) * 2));
+  const auto twice =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(*record.freq, 3600.0) * 2));
   return std::max(floor, twice);
 }
 

@@ -45,8 +45,7 @@ class WorkerTracker {
                        std::vector<IngestEvent>& out);
   // A task event from `node` (not task-sent, whose sender is a client): a
   // sign of life that also makes an unknown worker known.
-  void on_task_activity(std::string_view node, double timestamp, Clock::time_point now,
-                        std::vector<IngestEvent>& out);
+  void on_task_activity(std::string_view node, double timestamp, Clock::time_point now, std::vector<IngestEvent>& out);
   // Workers silent for longer than their timeout go offline.
   void on_tick(Clock::time_point now, std::vector<IngestEvent>& out);
 
@@ -58,12 +57,12 @@ class WorkerTracker {
  private:
   struct Record {
     Worker worker;
-    std::optional<double> freq;           // heartbeat interval of full events
-    Clock::time_point last_seen{};        // receive time of the last sign of life
-    EpochMillis last_sender_ms = 0;       // the sender's clock at that moment
+    std::optional<double> freq;      // heartbeat interval of full events
+    Clock::time_point last_seen{};   // receive time of the last sign of life
+    EpochMillis last_sender_ms = 0;  // the sender's clock at that moment
     std::optional<Clock::time_point> last_sent;
-    bool known_state = false;             // a state was ever set
-    bool closed = false;                  // worker-offline received
+    bool known_state = false;  // a state was ever set
+    bool closed = false;       // worker-offline received
   };
 
   Record& find_or_insert(std::string_view node, Clock::time_point now);

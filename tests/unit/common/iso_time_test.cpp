@@ -1,8 +1,8 @@
 #include "common/iso_time.hpp"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace sluice {
 namespace {

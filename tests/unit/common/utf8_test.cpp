@@ -25,7 +25,9 @@ TEST(Utf8Truncate, KeepsShortTextWhole) {
 }
 
 TEST(Utf8Truncate, NeverSplitsACodePoint) {
-  const std::string text = "a\xC3\xA9" "b";  // a é b: 4 bytes
+  const std::string text =
+      "a\xC3\xA9"
+      "b";  // a é b: 4 bytes
   EXPECT_EQ(truncate(text, 1), "a");
   EXPECT_EQ(truncate(text, 2), "a");
   EXPECT_EQ(truncate(text, 3), "a\xC3\xA9");

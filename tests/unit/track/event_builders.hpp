@@ -42,8 +42,7 @@ inline CeleryEvent sent(const std::string& uuid, double ts, const std::string& n
   return e;
 }
 
-inline CeleryEvent received(const std::string& uuid, double ts, const std::string& name = "app.add",
-                            int retries = 0) {
+inline CeleryEvent received(const std::string& uuid, double ts, const std::string& name = "app.add", int retries = 0) {
   CeleryEvent e = task_event("task-received", uuid, ts);
   e.name = name;
   e.retries = retries;

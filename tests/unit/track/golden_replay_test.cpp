@@ -123,12 +123,15 @@ std::set<std::string> private_texts(const json& tasks) {
   return texts;
 }
 
+json expected_state_of(const std::string& scenario) {
+  return json::parse(testing::read_file(testing::fixture_path("celery-5.2/" + scenario + ".expected-state.json")));
+}
+
 class GoldenReplay : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(GoldenReplay, MatchesCeleryStateAndLeaksNothing) {
   const std::string scenario = GetParam();
-  const json expected =
-      json::parse(testing::read_file(testing::fixture_path("celery-5.2/" + scenario + ".expected-state.json")));
+  const json expected = expected_state_of(scenario);
   Tracker tracker(TrackerOptions{});
   const Replay result = replay(scenario, tracker);
   EXPECT_EQ(result.events_applied, expected.at("events_applied").get<std::size_t>());
@@ -150,7 +153,8 @@ TEST_P(GoldenReplay, MatchesCeleryStateAndLeaksNothing) {
     const JobState state = expected_state(task, result, uuid);
     EXPECT_EQ(view->state, state);
     EXPECT_EQ(view->name, task.at("name").get<std::string>());
-    const auto worker = task.at("worker").is_string() ? std::optional(task.at("worker").get<std::string>()) : std::nullopt;
+    const auto worker =
+        task.at("worker").is_string() ? std::optional(task.at("worker").get<std::string>()) : std::nullopt;
     EXPECT_EQ(view->worker, worker);
     ASSERT_TRUE(last_job.count(uuid));
     EXPECT_EQ(last_job[uuid]->state, state);  // what Sluice saw last
@@ -169,8 +173,7 @@ TEST_P(GoldenReplay, MatchesCeleryStateAndLeaksNothing) {
 
 TEST_P(GoldenReplay, SerializedEventsAreValidTimelyAndPrivate) {
   const std::string scenario = GetParam();
-  const json expected =
-      json::parse(testing::read_file(testing::fixture_path("celery-5.2/" + scenario + ".expected-state.json")));
+  const json expected = expected_state_of(scenario);
   Tracker tracker(TrackerOptions{});
   const Replay result = replay(scenario, tracker);
   const auto times = receive_times(scenario);
@@ -190,12 +193,11 @@ TEST_P(GoldenReplay, SerializedEventsAreValidTimelyAndPrivate) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Celery52, GoldenReplay, ::testing::ValuesIn(kScenarios),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Celery52, GoldenReplay, ::testing::ValuesIn(kScenarios), [](const auto& param_info) {
+  std::string name = param_info.param;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+});
 
 }  // namespace
 }  // namespace sluice::track

@@ -24,11 +24,10 @@ TEST(IngestJson, WritesAJobWithExactlyTheContractFieldNames) {
   job.worker_id = "celery@worker-1";
   job.started_at = 1772188196000;
   const std::string json = to_ingest_json({1772188196000, job}, kContext);
-  EXPECT_EQ(json,
-            R"({"type":"job_state_change","timestamp":"2026-02-27T10:29:56.000Z","framework":"celery",)"
-            R"("connectionId":"550e8400-e29b-41d4-a716-446655440000","job":{"externalId":"3f1c",)"
-            R"("name":"app.tasks.send_email","queue":"default","state":"active","previousState":"queued",)"
-            R"("workerId":"celery@worker-1","attempt":1,"startedAt":"2026-02-27T10:29:56.000Z"}})");
+  EXPECT_EQ(json, R"({"type":"job_state_change","timestamp":"2026-02-27T10:29:56.000Z","framework":"celery",)"
+                  R"("connectionId":"550e8400-e29b-41d4-a716-446655440000","job":{"externalId":"3f1c",)"
+                  R"("name":"app.tasks.send_email","queue":"default","state":"active","previousState":"queued",)"
+                  R"("workerId":"celery@worker-1","attempt":1,"startedAt":"2026-02-27T10:29:56.000Z"}})");
 }
 
 TEST(IngestJson, WritesEveryJobFieldAndExtension) {
@@ -57,9 +56,10 @@ TEST(IngestJson, WritesEveryJobFieldAndExtension) {
   EXPECT_EQ(j.at("scheduledFor"), "1970-01-01T00:00:00.002Z");
   EXPECT_EQ(j.at("parentId"), "p");
   EXPECT_EQ(j.at("rootId"), "r");
-  EXPECT_EQ(j.at("extensions"), nlohmann::json::parse(R"({"runtime":0.12,"revoked":{"terminated":true,"signum":15,)"
-                                                      R"("expired":false},"rejected":{"requeue":false},"exchange":"",)"
-                                                      R"("routingKey":"celery","expires":"2026-11-24T05:29:25.973Z"})"));
+  EXPECT_EQ(j.at("extensions"),
+            nlohmann::json::parse(R"({"runtime":0.12,"revoked":{"terminated":true,"signum":15,)"
+                                  R"("expired":false},"rejected":{"requeue":false},"exchange":"",)"
+                                  R"("routingKey":"celery","expires":"2026-11-24T05:29:25.973Z"})"));
 }
 
 TEST(IngestJson, OmitsUnknownOptionalFieldsInsteadOfNull) {
@@ -98,10 +98,15 @@ TEST(IngestJson, EscapesTextAndRepairsBrokenUtf8) {
   job.external_id = "id";
   job.name = "q\"\\\n\t\x01 h\xC3\xA9llo \xE2\x9C\x93 bad\xFF\xC3";
   const std::string json = to_ingest_json({0, job}, kContext);
-  EXPECT_NE(json.find(R"("name":"q\"\\\n\t\u0001 h)" "\xC3\xA9" R"(llo )" "\xE2\x9C\x93" R"( bad\ufffd\ufffd")"),
+  EXPECT_NE(json.find(R"("name":"q\"\\\n\t\u0001 h)"
+                      "\xC3\xA9"
+                      R"(llo )"
+                      "\xE2\x9C\x93"
+                      R"( bad\ufffd\ufffd")"),
             std::string::npos)
       << json;
-  EXPECT_EQ(nlohmann::json::parse(json).at("job").at("name"), "q\"\\\n\t\x01 h\xC3\xA9llo \xE2\x9C\x93 bad\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(nlohmann::json::parse(json).at("job").at("name"),
+            "q\"\\\n\t\x01 h\xC3\xA9llo \xE2\x9C\x93 bad\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST(IngestJson, DropsNumbersJsonCannotCarry) {

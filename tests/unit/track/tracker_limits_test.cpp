@@ -76,7 +76,7 @@ TEST(TrackerCounters, CountEventsByKindAndOutput) {
   EXPECT_EQ(c.events_by_kind[static_cast<std::size_t>(EventKind::task_custom)], 1u);
   EXPECT_EQ(c.events_by_kind[static_cast<std::size_t>(EventKind::other)], 1u);
   EXPECT_EQ(c.events_without_uuid, 1u);
-  EXPECT_EQ(c.job_events, 1u);      // received repeats queued: no news
+  EXPECT_EQ(c.job_events, 1u);     // received repeats queued: no news
   EXPECT_EQ(c.worker_events, 2u);  // online with its first task event, then idle
 }
 

@@ -51,6 +51,28 @@ TEST(TrackerReorder, BoundedInCountTheOldestLeavesFirst) {
   EXPECT_EQ(h.tracker.held_events(), 1u);
 }
 
+TEST(TrackerReorder, BoundedInBytesLongEventsDoNotWait) {
+  TrackerOptions options;
+  options.reorder_max_bytes = 8000;
+  Harness h(options);
+  CeleryEvent first = failed(kTask, kT0);
+  first.traceback = std::string(3000, 't');
+  h.feed(first, 0);
+  EXPECT_EQ(h.tracker.held_events(), 1u);
+  CeleryEvent second = failed(kOtherTask, kT0 + 1);
+  second.traceback = std::string(5000, 't');
+  h.feed(second, 0);  // does not fit beside the first: the first leaves
+  EXPECT_EQ(h.tracker.held_events(), 1u);
+  ASSERT_EQ(h.jobs().size(), 1u);
+  EXPECT_EQ(h.jobs()[0].external_id, kTask);
+  CeleryEvent huge = succeeded(kOtherTask, kT0 + 2);
+  huge.traceback = std::string(10'000, 't');  // alone over the budget: the task's events go now
+  h.feed(huge, 0);
+  EXPECT_EQ(h.tracker.held_events(), 0u);
+  EXPECT_EQ(h.jobs().size(), 2u);  // failed is terminal: the late succeeded says nothing
+  EXPECT_EQ(h.jobs()[1].external_id, kOtherTask);
+}
+
 TEST(TrackerReorder, KnownTasksAndNamedEventsNeverWait) {
   Harness h;
   h.feed(received(kTask, kT0));
@@ -166,8 +188,8 @@ TEST(TrackerRetry, TwoRetriesThenFailure) {
     h.feed(started(kTask, base + 1));
     h.feed(attempt < 2 ? retried(kTask, base + 2) : failed(kTask, base + 2));
   }
-  EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active, S::retrying, S::queued, S::active, S::retrying,
-                                        S::queued, S::active, S::failed}));
+  EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active, S::retrying, S::queued, S::active, S::retrying, S::queued,
+                                        S::active, S::failed}));
   EXPECT_EQ(h.attempts(), (std::vector<int>{1, 1, 1, 2, 2, 2, 3, 3, 3}));
 }
 

@@ -51,6 +51,14 @@ TEST(TrackerWorkers, HeartbeatsAreCoalescedToTheRefreshInterval) {
   EXPECT_EQ(h.workers()[2].processed_total, 30);
 }
 
+TEST(TrackerWorkers, LoadAverageKeepsThreeValues) {
+  Harness h;
+  CeleryEvent e = heartbeat(kT0, 0, 0);
+  e.loadavg = std::vector<double>(1000, 1.5);
+  h.feed(e, 0);
+  EXPECT_EQ(h.tracker.worker(kWorkerNode)->metadata.loadavg, (std::vector<double>{1.5, 1.5, 1.5}));
+}
+
 TEST(TrackerWorkers, ReducedHeartbeatKeepsCountsAndSendsNothing) {
   Harness h;
   h.feed(heartbeat(kT0, 3, 17), 0);

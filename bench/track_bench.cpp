@@ -120,8 +120,10 @@ struct Result {
 };
 
 void report(const char* what, const Result& r) {
-  std::printf("%-34s %9zu events  %7.3f CPU s  %10.0f events/s  (%zu ingest events out)\n", what, r.events, r.seconds,
-              static_cast<double>(r.events) / r.seconds, r.emitted);
+  std::printf("%-34s %9zu events  %7.3f CPU s  %10.0f events/s", what, r.events, r.seconds,
+              static_cast<double>(r.events) / r.seconds);
+  if (r.emitted > 0) std::printf("  (%zu ingest events out)", r.emitted);
+  std::printf("\n");
 }
 
 // Track only: the CeleryEvents of each block are built untimed first.

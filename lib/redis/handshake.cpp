@@ -1,0 +1,32 @@
+#include "redis/handshake.hpp"
+
+#include <string>
+#include <variant>
+
+namespace sluice::redis {
+
+std::vector<CommandArgs> handshake_commands(const config::RedisUrl& url) {
+  std::vector<CommandArgs> out;
+  if (!url.username.empty()) {
+    out.push_back({"AUTH", url.username, url.password});
+  } else if (!url.password.empty()) {
+    out.push_back({"AUTH", url.password});
+  }
+  if (url.db != 0) out.push_back({"SELECT", std::to_string(url.db)});
+  return out;
+}
+
+std::optional<RedisError> check_handshake(const config::RedisUrl& url, const std::vector<RedisReply>& replies) {
+  const auto commands = handshake_commands(url);
+  for (size_t i = 0; i < replies.size() && i < commands.size(); ++i) {
+    const auto* error = std::get_if<RedisReply::Error>(&replies[i].value);
+    if (!error) continue;
+    const std::string what = commands[i].front() == "AUTH" ? "authentication failed"
+                                                           : "SELECT " + std::to_string(url.db) + " failed";
+    return RedisError{RedisError::Kind::auth,
+                      redact_secret(what + ": " + error->text, url.password)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace sluice::redis

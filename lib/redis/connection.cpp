@@ -120,21 +120,32 @@ asio::awaitable<Expected<std::vector<RedisReply>, RedisError>> exchange(Link& li
 
 }  // namespace
 
-asio::awaitable<Expected<Connection, RedisError>> Connection::open(asio::any_io_executor executor,
-                                                                   ConnectOptions options) {
-  auto link = std::make_shared<Link>(executor, std::move(options));
+Connection::Connection(asio::any_io_executor executor, ConnectOptions options)
+    : link_(std::make_shared<Link>(executor, std::move(options))) {}
+
+asio::awaitable<Expected<Connection::Done, RedisError>> Connection::connect() {
+  auto link = link_;
+  if (link->closed) co_return Failure(closed_error(*link));
   const Duration timeout = link->options.connect_timeout;
   Deadline deadline(link, timeout);
-  if (auto failed = co_await link->stream.open(link->options)) {
-    co_return fail(*link, link->timed_out ? io_error(*link, {}, "connecting to", timeout) : *failed);
-  }
+  auto failed = co_await link->stream.open(link->options);
+  if (link->closed_by_client) co_return fail(*link, closed_error(*link));
+  if (failed) co_return fail(*link, link->timed_out ? io_error(*link, {}, "connecting to", timeout) : *failed);
   const auto& url = link->options.url;
   if (auto commands = handshake_commands(url); !commands.empty()) {
     auto replies = co_await exchange(*link, std::move(commands), timeout);
     if (!replies) co_return Failure(replies.error());
     if (auto refused = check_handshake(url, *replies)) co_return fail(*link, *refused);
   }
-  co_return Connection(link);
+  co_return Done{};
+}
+
+asio::awaitable<Expected<Connection, RedisError>> Connection::open(asio::any_io_executor executor,
+                                                                   ConnectOptions options) {
+  Connection connection(executor, std::move(options));
+  auto connected = co_await connection.connect();
+  if (!connected) co_return Failure(connected.error());
+  co_return connection;
 }
 
 asio::awaitable<Expected<RedisReply, RedisError>> Connection::command(CommandArgs args) {
@@ -169,13 +180,13 @@ asio::awaitable<Expected<RedisReply, RedisError>> Connection::receive(std::optio
 }
 
 void Connection::close() {
-  if (!link_ || link_->closed) return;
-  link_->closed = true;
   link_->closed_by_client = true;
+  if (link_->closed) return;
+  link_->closed = true;
   link_->stream.close();
 }
 
-bool Connection::is_open() const { return link_ && !link_->closed; }
+bool Connection::is_open() const { return !link_->closed; }
 
 Clock::time_point Connection::last_received() const { return link_->last_received; }
 

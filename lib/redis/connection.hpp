@@ -7,6 +7,7 @@
 //
 // One coroutine at a time issues request/response calls. In pub/sub mode
 // one coroutine may receive() while another send()s (e.g. a keepalive PING).
+// Copies are handles to the same connection.
 
 #include <chrono>
 #include <cstdint>
@@ -31,7 +32,12 @@ class Connection {
  public:
   using Done = std::monostate;
 
+  // Not connected yet; close() before or during connect() aborts it.
+  Connection(asio::any_io_executor executor, ConnectOptions options);
+
   // Connects, then AUTH / SELECT; everything within options.connect_timeout.
+  asio::awaitable<Expected<Done, RedisError>> connect();
+  // Shorthand: construct and connect.
   static asio::awaitable<Expected<Connection, RedisError>> open(asio::any_io_executor executor,
                                                                 ConnectOptions options);
 
@@ -52,8 +58,7 @@ class Connection {
   std::chrono::steady_clock::time_point last_received() const;
 
  private:
-  explicit Connection(std::shared_ptr<Link> link) : link_(std::move(link)) {}
-  std::shared_ptr<Link> link_;
+  std::shared_ptr<Link> link_;  // copies of a Connection share it
 };
 
 }  // namespace sluice::redis

@@ -7,6 +7,7 @@ namespace sluice::redis {
 const std::string* RedisReply::text() const {
   if (const auto* s = std::get_if<std::string>(&value)) return s;
   if (const auto* s = std::get_if<Status>(&value)) return &s->text;
+  if (const auto* e = std::get_if<Error>(&value)) return &e->text;
   return nullptr;
 }
 

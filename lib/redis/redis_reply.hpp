@@ -39,7 +39,7 @@ struct RedisReply {
   static RedisReply array(Array items) { return {std::move(items)}; }
 
   bool is_error() const { return std::holds_alternative<Error>(value); }
-  // The text of a bulk string or status reply; nothing for other kinds.
+  // The text of a bulk string, status or error reply; nothing for other kinds.
   const std::string* text() const;
   std::optional<std::int64_t> as_integer() const;
   const Array* as_array() const;

@@ -37,6 +37,4 @@ Expected<std::optional<RedisReply>, RedisError> ReplyReader::next() {
   return std::optional<RedisReply>(from_hiredis(*reply));
 }
 
-std::size_t ReplyReader::buffered() const { return reader_->len - reader_->pos; }
-
 }  // namespace sluice::redis

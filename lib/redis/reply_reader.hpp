@@ -2,7 +2,6 @@
 // ReplyReader: hiredis' RESP parser without a socket. Feed it the bytes as
 // they arrive, take complete replies out; usable from any transport.
 
-#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -29,9 +28,6 @@ class ReplyReader {
   // The next complete reply, nothing while one is still partial, or a
   // protocol error (after which the connection must be dropped).
   Expected<std::optional<RedisReply>, RedisError> next();
-
-  // Bytes fed but not yet consumed by a complete reply.
-  std::size_t buffered() const;
 
  private:
   struct Free {

@@ -15,6 +15,7 @@ struct ConnectOptions {
   std::string key_file;   // rediss://: its private key (PEM)
   Duration connect_timeout{5000};  // resolve + connect + TLS + AUTH/SELECT
   Duration command_timeout{5000};  // one request/response round trip
+  std::string client_name;         // CLIENT SETNAME after connecting; empty = none
 
   // Commands use the connect timeout too: Settings has one Redis timeout.
   static ConnectOptions from_settings(const config::Settings& settings);

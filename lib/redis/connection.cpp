@@ -132,10 +132,10 @@ asio::awaitable<Expected<Connection::Done, RedisError>> Connection::connect() {
   if (link->closed_by_client) co_return fail(*link, closed_error(*link));
   if (failed) co_return fail(*link, link->timed_out ? io_error(*link, {}, "connecting to", timeout) : *failed);
   const auto& url = link->options.url;
-  if (auto commands = handshake_commands(url); !commands.empty()) {
-    auto replies = co_await exchange(*link, std::move(commands), timeout);
+  if (auto commands = handshake_commands(url, link->options.client_name); !commands.empty()) {
+    auto replies = co_await exchange(*link, commands, timeout);
     if (!replies) co_return Failure(replies.error());
-    if (auto refused = check_handshake(url, *replies)) co_return fail(*link, *refused);
+    if (auto refused = check_handshake(url, commands, *replies)) co_return fail(*link, *refused);
   }
   co_return Done{};
 }

@@ -5,7 +5,7 @@
 
 namespace sluice::redis {
 
-std::vector<CommandArgs> handshake_commands(const config::RedisUrl& url) {
+std::vector<CommandArgs> handshake_commands(const config::RedisUrl& url, const std::string& client_name) {
   std::vector<CommandArgs> out;
   if (!url.username.empty()) {
     out.push_back({"AUTH", url.username, url.password});
@@ -13,14 +13,15 @@ std::vector<CommandArgs> handshake_commands(const config::RedisUrl& url) {
     out.push_back({"AUTH", url.password});
   }
   if (url.db != 0) out.push_back({"SELECT", std::to_string(url.db)});
+  if (!client_name.empty()) out.push_back({"CLIENT", "SETNAME", client_name});
   return out;
 }
 
-std::optional<RedisError> check_handshake(const config::RedisUrl& url, const std::vector<RedisReply>& replies) {
-  const auto commands = handshake_commands(url);
+std::optional<RedisError> check_handshake(const config::RedisUrl& url, const std::vector<CommandArgs>& commands,
+                                          const std::vector<RedisReply>& replies) {
   for (size_t i = 0; i < replies.size() && i < commands.size(); ++i) {
     const auto* error = std::get_if<RedisReply::Error>(&replies[i].value);
-    if (!error) continue;
+    if (!error || commands[i].front() == "CLIENT") continue;
     const std::string what = commands[i].front() == "AUTH" ? "authentication failed"
                                                            : "SELECT " + std::to_string(url.db) + " failed";
     return RedisError{RedisError::Kind::auth,

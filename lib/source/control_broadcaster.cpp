@@ -15,6 +15,7 @@ using SteadyClock = std::chrono::steady_clock;
 BroadcastOptions BroadcastOptions::from_settings(const config::Settings& settings) {
   BroadcastOptions out;
   out.connect = redis::ConnectOptions::from_settings(settings);
+  out.connect.client_name = "sluiced-control";
   out.enabled = settings.enable_events;
   out.pidbox_channel = channel_names(settings).pidbox_channel;
   out.pidbox_exchange = settings.control_exchange + ".pidbox";

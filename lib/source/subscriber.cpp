@@ -22,6 +22,7 @@ struct Subscriber::Shared {
 SubscriberOptions SubscriberOptions::from_settings(const config::Settings& settings) {
   SubscriberOptions out;
   out.connect = redis::ConnectOptions::from_settings(settings);
+  out.connect.client_name = "sluiced-events";
   out.patterns = channel_names(settings).event_patterns;
   out.reconnect_min = settings.reconnect_min;
   out.reconnect_max = settings.reconnect_max;

@@ -95,29 +95,21 @@ asio::awaitable<void> ControlBroadcaster::run() {
   }
 }
 
-asio::awaitable<bool> ControlBroadcaster::ensure_connected() {
-  if (connection_ && connection_->is_open()) co_return true;
+asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ControlBroadcaster::ensure_connected() {
+  if (connection_ && connection_->is_open()) co_return redis::Connection::Done{};
   connection_.emplace(executor_, options_.connect);
   redis::Connection connection = *connection_;
-  auto connected = co_await connection.connect();
-  if (!connected && !stopping_) note_failure(connected.error().message);
-  co_return connected.has_value();
+  co_return co_await connection.connect();
 }
 
 asio::awaitable<bool> ControlBroadcaster::publish_pending() {
-  if (!co_await ensure_connected() || stopping_) co_return false;
   std::vector<std::string> methods;
   if (want_enable_) methods.emplace_back("enable_events");
   if (want_heartbeat_) methods.emplace_back("heartbeat");
-  const double expires = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() +
-                                                       options_.interval).count();
-  std::vector<redis::CommandArgs> batch;
-  for (const auto& method : methods) {
-    const PidboxBroadcast broadcast{method, options_.pidbox_exchange, ++clock_, expires, random_uuid4(rng_)};
-    batch.push_back({"PUBLISH", options_.pidbox_channel, pidbox_message(broadcast)});
-  }
-  redis::Connection connection = *connection_;
-  auto replies = co_await connection.commands(std::move(batch));
+  auto replies = co_await publish(methods);
+  // A kept connection may have died quietly (server restart, idle timeout):
+  // that is only found out now, so one fresh connection gets one more try.
+  if (!replies && !stopping_) replies = co_await publish(methods);
   if (stopping_) co_return false;
   if (!replies) {
     note_failure(replies.error().message);
@@ -135,6 +127,20 @@ asio::awaitable<bool> ControlBroadcaster::publish_pending() {
     }
   }
   co_return true;
+}
+
+asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> ControlBroadcaster::publish(
+    const std::vector<std::string>& methods) {
+  if (auto connected = co_await ensure_connected(); !connected) co_return Unexpected(connected.error());
+  const double expires = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() +
+                                                       options_.interval).count();
+  std::vector<redis::CommandArgs> batch;
+  for (const auto& method : methods) {
+    const PidboxBroadcast broadcast{method, options_.pidbox_exchange, ++clock_, expires, random_uuid4(rng_)};
+    batch.push_back({"PUBLISH", options_.pidbox_channel, pidbox_message(broadcast)});
+  }
+  redis::Connection connection = *connection_;
+  co_return co_await connection.commands(std::move(batch));
 }
 
 void ControlBroadcaster::note_failure(const std::string& error) {

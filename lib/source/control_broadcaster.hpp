@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "common/asio.hpp"
 #include "common/backoff.hpp"
@@ -54,7 +55,9 @@ class ControlBroadcaster {
  private:
   asio::awaitable<void> run();
   asio::awaitable<bool> publish_pending();
-  asio::awaitable<bool> ensure_connected();
+  asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> publish(
+      const std::vector<std::string>& methods);
+  asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ensure_connected();
   asio::awaitable<void> wait_until(std::chrono::steady_clock::time_point deadline, bool interruptible);
   void wake();
   void note_failure(const std::string& error);

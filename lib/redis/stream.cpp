@@ -62,7 +62,8 @@ asio::awaitable<std::optional<RedisError>> Stream::open_tls(const ConnectOptions
   if (!context) co_return context.error();
   tls_context_ = *context;
   auto& tls = *std::get<std::unique_ptr<Tls>>(socket_ = std::make_unique<Tls>(executor_, *tls_context_));
-  if (auto failed = co_await connect_tcp(options, tls.next_layer())) co_return failed;
+  auto failed = co_await connect_tcp(options, tls.next_layer());
+  if (failed) co_return failed;
   const std::string& host = options.url.host;
   // SNI carries host names only (RFC 6066); verification covers names and IPs.
   // SSL_set_tlsext_host_name() spelled out: the macro uses a C cast.

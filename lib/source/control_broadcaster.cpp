@@ -84,13 +84,14 @@ asio::awaitable<void> ControlBroadcaster::run() {
   next_periodic_ = SteadyClock::now() + options_.interval;
   while (!stopping_) {
     if (SteadyClock::now() >= next_periodic_) want_enable_ = true;
-    if (want_enable_ || want_heartbeat_) {
-      if (!co_await publish_pending()) {
-        co_await wait_until(SteadyClock::now() + backoff_.next(rng_), false);
-        continue;
-      }
-      backoff_.reset();
+    // (co_await only as a full statement: g++ 12 miscompiles it inside conditions)
+    bool published = true;
+    if (want_enable_ || want_heartbeat_) published = co_await publish_pending();
+    if (!published) {
+      co_await wait_until(SteadyClock::now() + backoff_.next(rng_), false);
+      continue;
     }
+    backoff_.reset();
     if (!want_enable_ && !want_heartbeat_) co_await wait_until(next_periodic_, true);
   }
 }
@@ -131,7 +132,8 @@ asio::awaitable<bool> ControlBroadcaster::publish_pending() {
 
 asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> ControlBroadcaster::publish(
     const std::vector<std::string>& methods) {
-  if (auto connected = co_await ensure_connected(); !connected) co_return Unexpected(connected.error());
+  auto connected = co_await ensure_connected();
+  if (!connected) co_return Unexpected(connected.error());
   const double expires = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() +
                                                        options_.interval).count();
   std::vector<redis::CommandArgs> batch;

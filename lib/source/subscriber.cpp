@@ -140,7 +140,8 @@ asio::awaitable<void> Subscriber::pause() {
 }
 
 asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
-  if (auto refused = co_await confirm_subscription(connection)) co_return *refused;
+  auto refused = co_await confirm_subscription(connection);
+  if (refused) co_return *refused;
   {
     const std::lock_guard lock(shared_->mutex);
     const auto change = shared_->status.subscribed(SteadyClock::now());
@@ -167,7 +168,8 @@ asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
 asio::awaitable<std::optional<RedisError>> Subscriber::confirm_subscription(redis::Connection& connection) {
   redis::CommandArgs args{"PSUBSCRIBE"};
   args.insert(args.end(), options_.patterns.begin(), options_.patterns.end());
-  if (auto sent = co_await connection.send(std::move(args)); !sent) co_return sent.error();
+  auto sent = co_await connection.send(std::move(args));
+  if (!sent) co_return sent.error();
   std::size_t confirmed = 0;
   while (confirmed < options_.patterns.size()) {
     auto reply = co_await connection.receive(options_.connect.command_timeout);

@@ -77,7 +77,7 @@ bool RedisServer::wait_ready() {
     try {
       BlockingRedis probe("127.0.0.1", port_, acl ? options_.acl_user : "",
                           acl ? options_.acl_password : options_.password);
-      if (const auto* pong = probe.command({"PING"}).text(); pong && *pong == "PONG") return true;
+      if (probe.command({"PING"}) == redis::RedisReply::status("PONG")) return true;
     } catch (const std::runtime_error&) {
       // not listening yet
     }

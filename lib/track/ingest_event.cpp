@@ -26,6 +26,9 @@ const char* to_string(WorkerState state) {
   return "offline";
 }
 
+std::ostream& operator<<(std::ostream& os, JobState state) { return os << to_string(state); }
+std::ostream& operator<<(std::ostream& os, WorkerState state) { return os << to_string(state); }
+
 const char* IngestEvent::type() const {
   switch (body.index()) {
     case 0: return "job_state_change";

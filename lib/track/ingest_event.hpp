@@ -15,11 +15,13 @@ namespace sluice::track {
 using EpochMillis = std::int64_t;
 
 // Sluice's eight job states (ingest §6; Celery PENDING maps to unknown).
-enum class JobState { unknown, queued, scheduled, active, completed, failed, retrying, cancelled };
-enum class WorkerState { online, busy, idle, offline };
+enum class JobState : std::uint8_t { unknown, queued, scheduled, active, completed, failed, retrying, cancelled };
+enum class WorkerState : std::uint8_t { online, busy, idle, offline };
 
 const char* to_string(JobState state);
 const char* to_string(WorkerState state);
+std::ostream& operator<<(std::ostream& os, JobState state);
+std::ostream& operator<<(std::ostream& os, WorkerState state);
 
 struct JobExtensions {
   std::optional<double> runtime;

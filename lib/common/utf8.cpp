@@ -1,0 +1,61 @@
+#include "common/utf8.hpp"
+
+namespace sluice::utf8 {
+namespace {
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::size_t sequence_length(std::string_view text, std::size_t pos) {
+  if (pos >= text.size()) return 0;
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;  // allowed range of the second byte (RFC 3629 §4)
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() - pos < length) return 0;
+  const auto second = static_cast<unsigned char>(text[pos + 1]);
+  if (second < low || second > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (!is_continuation(static_cast<unsigned char>(text[pos + i]))) return 0;
+  }
+  return length;
+}
+
+std::string_view truncate(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  // Walk back from the cut to the start of the sequence it falls into (at
+  // most 3 continuation bytes); keep that sequence only if it fits whole.
+  std::size_t start = max_bytes;
+  while (start > 0 && max_bytes - start < 3 && is_continuation(static_cast<unsigned char>(text[start]))) --start;
+  const std::size_t length = sequence_length(text, start);
+  if (length > 1 && start + length > max_bytes) return text.substr(0, start);
+  return text.substr(0, max_bytes);
+}
+
+std::string truncated(std::string_view text, std::size_t max_bytes) { return std::string(truncate(text, max_bytes)); }
+
+bool is_valid(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
+  }
+  return true;
+}
+
+}  // namespace sluice::utf8

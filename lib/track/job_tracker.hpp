@@ -1,0 +1,66 @@
+#pragma once
+// JobTracker: task events -> job_state_change events. Keeps the TaskTable,
+// merges each event's context into the task's record, runs the state
+// machine (job_transition.hpp) and builds the Job value of every change.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode/celery_event.hpp"
+#include "track/event_kind.hpp"
+#include "track/ingest_event.hpp"
+#include "track/task_table.hpp"
+
+namespace sluice::track {
+
+// Why an event should wait in the reorder window before being applied.
+enum class HoldReason : std::uint8_t { none, unknown_task, awaiting_retried };
+
+// What the table knows of one task (for tests and diagnostics).
+struct TaskView {
+  std::string name;
+  std::optional<std::string> queue;
+  JobState state = JobState::unknown;
+  int attempt = 1;
+  std::optional<std::string> worker;
+
+  bool operator==(const TaskView&) const = default;
+};
+
+class JobTracker {
+ public:
+  explicit JobTracker(std::size_t table_size) : table_(table_size) {}
+
+  // Applies one task event (kind is a task kind, event.uuid is not empty);
+  // appends the job_state_change it causes, if any.
+  void apply(const decode::CeleryEvent& event, EventKind kind, std::vector<IngestEvent>& out);
+
+  // Whether the event lacks context that usually arrives just after it: a
+  // nameless event of an unknown task, or a task-received that starts a new
+  // attempt before the previous attempt's task-retried.
+  HoldReason hold_reason(const decode::CeleryEvent& event, EventKind kind) const;
+
+  std::optional<TaskView> view(std::string_view uuid) const;
+  std::size_t size() const { return table_.size(); }
+  std::uint64_t evictions() const { return table_.evictions(); }
+  std::uint64_t late_events() const { return late_events_; }
+
+ private:
+  void merge_context(TaskRecord& record, const decode::CeleryEvent& event, EventKind kind, EpochMillis ts);
+  void merge_sent(TaskRecord& record, const decode::CeleryEvent& event, EpochMillis ts);
+  void merge_references(TaskRecord& record, const decode::CeleryEvent& event);
+  void apply_progress(TaskRecord& record, const decode::CeleryEvent& event, EpochMillis ts,
+                      std::vector<IngestEvent>& out);
+  void emit(TaskRecord& record, const decode::CeleryEvent& event, EventKind kind, EpochMillis ts,
+            std::vector<IngestEvent>& out);
+  Job build_job(const TaskRecord& record, const decode::CeleryEvent& event, EventKind kind, EpochMillis ts) const;
+  JobExtensions build_extensions(const TaskRecord& record, const decode::CeleryEvent& event, EventKind kind) const;
+
+  TaskTable table_;
+  std::uint64_t late_events_ = 0;
+};
+
+}  // namespace sluice::track

@@ -1,0 +1,71 @@
+#pragma once
+// TaskTable: the bounded LRU of TaskRecords keyed by task uuid (default
+// 100 000, Settings::task_table_size). Records live in fixed chunks and are
+// found through an open-addressing index of 4-byte slots, so a tracked task
+// costs about 130 bytes; the least recently used record is evicted when full.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "track/string_pool.hpp"
+#include "track/task_record.hpp"
+
+namespace sluice::track {
+
+class TaskTable {
+ public:
+  explicit TaskTable(std::size_t capacity);
+
+  // The record of `uuid`, now the most recently used; null when unknown.
+  TaskRecord* find(std::string_view uuid);
+  // As find(), without touching the LRU order.
+  const TaskRecord* peek(std::string_view uuid) const;
+  // find(), or a fresh record (evicting the least recently used if full).
+  TaskRecord& find_or_insert(std::string_view uuid);
+
+  std::string external_id(const TaskRecord& record) const;
+
+  StringPool& strings() { return strings_; }
+  const StringPool& strings() const { return strings_; }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return capacity_; }
+  std::uint64_t evictions() const { return evictions_; }
+
+ private:
+  struct Key {
+    UuidBytes bytes{};
+    bool pooled = false;
+  };
+  static constexpr std::uint32_t kNil = 0xFFFFFFFF;
+  static constexpr std::size_t kChunkBits = 10;
+
+  std::optional<Key> key_of(std::string_view uuid) const;
+  std::uint32_t lookup(const Key& key) const;  // slot or kNil
+  static std::uint64_t hash(const Key& key);
+  bool matches(std::uint32_t slot, const Key& key) const;
+
+  TaskRecord& at(std::uint32_t slot);
+  const TaskRecord& at(std::uint32_t slot) const;
+  std::uint32_t take_slot();
+  void evict(std::uint32_t slot);
+  void index_insert(std::uint32_t slot);
+  void index_erase(std::uint32_t slot);
+  void grow_index();
+  void unlink(std::uint32_t slot);
+  void push_front(std::uint32_t slot);
+
+  std::size_t capacity_;
+  std::size_t size_ = 0;
+  std::uint64_t evictions_ = 0;
+  std::vector<std::unique_ptr<TaskRecord[]>> chunks_;
+  std::vector<std::uint32_t> buckets_;  // slot + 1, 0 = empty
+  std::uint32_t head_ = kNil;           // most recently used
+  std::uint32_t tail_ = kNil;           // least recently used
+  StringPool strings_;
+};
+
+}  // namespace sluice::track

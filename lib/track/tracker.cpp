@@ -1,0 +1,105 @@
+#include "track/tracker.hpp"
+
+#include <algorithm>
+
+namespace sluice::track {
+namespace {
+
+bool releases(HoldReason reason, EventKind kind) {
+  if (reason == HoldReason::unknown_task) return kind == EventKind::task_sent || kind == EventKind::task_received;
+  return kind == EventKind::task_retried;
+}
+
+}  // namespace
+
+TrackerOptions TrackerOptions::from(const config::Settings& settings) {
+  TrackerOptions options;
+  options.task_table_size = settings.task_table_size;
+  options.worker_offline_timeout = settings.worker_offline_timeout;
+  options.refresh_interval = settings.refresh_interval;
+  options.reorder_window = settings.reorder_window;
+  options.reorder_max_events = settings.reorder_max_events;
+  return options;
+}
+
+Tracker::Tracker(TrackerOptions options)
+    : jobs_(options.task_table_size),
+      workers_({options.worker_offline_timeout, options.refresh_interval, options.max_workers}),
+      reorder_(options.reorder_window, options.reorder_max_events) {}
+
+void Tracker::on_event(const decode::CeleryEvent& event, Clock::time_point now, std::vector<IngestEvent>& out) {
+  const std::size_t first = out.size();
+  const EventKind kind = classify_event(event.type);
+  ++counters_.events_by_kind[static_cast<std::size_t>(kind)];
+  if (is_task_kind(kind)) {
+    // task-sent comes from the publishing client, not from a worker (§4.1).
+    if (kind != EventKind::task_sent) workers_.on_task_activity(event.hostname, event.timestamp, now, out);
+    on_task_event(event, kind, now, out);
+  } else {
+    workers_.on_worker_event(event, kind, now, out);
+  }
+  count_output(out, first);
+}
+
+void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Clock::time_point now,
+                            std::vector<IngestEvent>& out) {
+  if (event.uuid.empty()) {
+    ++counters_.events_without_uuid;
+    return;
+  }
+  HoldReason reason = reorder_.reason(event.uuid);
+  if (reason != HoldReason::none && releases(reason, kind)) {
+    jobs_.apply(event, kind, out);
+    apply_all(reorder_.release(event.uuid), out);
+    return;
+  }
+  if (reason == HoldReason::none && reorder_.enabled()) reason = jobs_.hold_reason(event, kind);
+  if (reason == HoldReason::none) {
+    jobs_.apply(event, kind, out);
+    return;
+  }
+  ReorderBuffer::Events evicted;
+  reorder_.hold(event, reason, now, evicted);
+  ++counters_.reorder_held;
+  counters_.reorder_overflow += evicted.size();
+  apply_all(evicted, out);
+}
+
+void Tracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out) {
+  const std::size_t first = out.size();
+  ReorderBuffer::Events expired;
+  while (reorder_.expire_one(now, expired)) {
+    counters_.reorder_expired += expired.size();
+    apply_all(expired, out);
+  }
+  workers_.on_tick(now, out);
+  count_output(out, first);
+}
+
+std::optional<Clock::time_point> Tracker::next_deadline() const {
+  const auto reorder = reorder_.next_deadline();
+  const auto workers = workers_.next_deadline();
+  if (reorder && workers) return std::min(*reorder, *workers);
+  return reorder ? reorder : workers;
+}
+
+TrackerCounters Tracker::counters() const {
+  TrackerCounters counters = counters_;
+  counters.late_events = jobs_.late_events();
+  counters.task_evictions = jobs_.evictions();
+  counters.worker_evictions = workers_.evictions();
+  return counters;
+}
+
+void Tracker::apply_all(const ReorderBuffer::Events& events, std::vector<IngestEvent>& out) {
+  for (const auto& event : events) jobs_.apply(event, classify_event(event.type), out);
+}
+
+void Tracker::count_output(const std::vector<IngestEvent>& out, std::size_t from) {
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (std::holds_alternative<Job>(out[i].body)) ++counters_.job_events;
+    if (std::holds_alternative<Worker>(out[i].body)) ++counters_.worker_events;
+  }
+}
+
+}  // namespace sluice::track

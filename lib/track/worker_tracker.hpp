@@ -1,0 +1,87 @@
+#pragma once
+// WorkerTracker: the worker table keyed by node name and its liveness clock
+// (protocol/celery-events.md §4.2, §8; sluice-ingest.md §5–§6). Sends a
+// worker_state_change when the state changes and otherwise at most once per
+// refresh interval — never once per heartbeat.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "decode/celery_event.hpp"
+#include "track/event_kind.hpp"
+#include "track/ingest_event.hpp"
+
+namespace sluice::track {
+
+using Clock = std::chrono::steady_clock;
+
+struct WorkerCounts {
+  std::size_t online = 0;
+  std::size_t busy = 0;
+  std::size_t idle = 0;
+  std::size_t offline = 0;
+
+  bool operator==(const WorkerCounts&) const = default;
+};
+
+struct WorkerOptions {
+  std::chrono::milliseconds offline_timeout{6000};
+  std::chrono::milliseconds refresh_interval{30000};
+  std::size_t max_workers = 5000;
+};
+
+class WorkerTracker {
+ public:
+  explicit WorkerTracker(WorkerOptions options) : options_(options) {}
+
+  // worker-online / worker-heartbeat / worker-offline (others are ignored).
+  void on_worker_event(const decode::CeleryEvent& event, EventKind kind, Clock::time_point now,
+                       std::vector<IngestEvent>& out);
+  // A task event from `node` (not task-sent, whose sender is a client): a
+  // sign of life that also makes an unknown worker known.
+  void on_task_activity(std::string_view node, double timestamp, Clock::time_point now,
+                        std::vector<IngestEvent>& out);
+  // Workers silent for longer than their timeout go offline.
+  void on_tick(Clock::time_point now, std::vector<IngestEvent>& out);
+
+  std::optional<Clock::time_point> next_deadline() const;
+  WorkerCounts counts() const;
+  std::optional<Worker> view(std::string_view node) const;
+  std::uint64_t evictions() const { return evictions_; }
+
+ private:
+  struct Record {
+    Worker worker;
+    std::optional<double> freq;           // heartbeat interval of full events
+    Clock::time_point last_seen{};        // receive time of the last sign of life
+    EpochMillis last_sender_ms = 0;       // the sender's clock at that moment
+    std::optional<Clock::time_point> last_sent;
+    bool known_state = false;             // a state was ever set
+    bool closed = false;                  // worker-offline received
+  };
+
+  Record& find_or_insert(std::string_view node, Clock::time_point now);
+  void evict_one();
+  void merge_fields(Record& record, const decode::CeleryEvent& event, bool full);
+  void set_state(Record& record, WorkerState state, EpochMillis ts, Clock::time_point now,
+                 std::vector<IngestEvent>& out);
+  Clock::duration timeout_of(const Record& record) const;
+
+  // Heterogeneous lookup: finding a node name needs no std::string.
+  struct NodeHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view node) const { return std::hash<std::string_view>{}(node); }
+  };
+
+  WorkerOptions options_;
+  std::unordered_map<std::string, Record, NodeHash, std::equal_to<>> workers_;
+  std::uint64_t evictions_ = 0;
+};
+
+}  // namespace sluice::track

@@ -1,0 +1,136 @@
+#include "track/task_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <random>
+
+#include "event_builders.hpp"
+
+namespace sluice::track {
+namespace {
+
+std::string uuid_for(int n) {
+  char text[40];
+  std::snprintf(text, sizeof text, "00000000-0000-4000-8000-%012d", n);
+  return text;
+}
+
+TEST(TaskTable, FindsWhatItInserted) {
+  TaskTable table(10);
+  TaskRecord& record = table.find_or_insert(testing::kTask);
+  record.attempt = 3;
+  EXPECT_EQ(table.size(), 1u);
+  ASSERT_NE(table.find(testing::kTask), nullptr);
+  EXPECT_EQ(table.find(testing::kTask)->attempt, 3);
+  EXPECT_EQ(table.external_id(*table.find(testing::kTask)), testing::kTask);
+  EXPECT_EQ(table.find(testing::kOtherTask), nullptr);
+  EXPECT_EQ(&table.find_or_insert(testing::kTask), &record);
+}
+
+TEST(TaskTable, KeepsNonCanonicalIdsVerbatim) {
+  TaskTable table(10);
+  for (const char* id : {"my-task-1", "3BD8CD07-AA10-4FCD-95BC-957322EFC078", ""}) {
+    table.find_or_insert(id).attempt = 7;
+    ASSERT_NE(table.peek(id), nullptr) << id;
+    EXPECT_EQ(table.external_id(*table.peek(id)), id);
+  }
+  EXPECT_EQ(table.peek(testing::kTask), nullptr);  // the upper-case one is a different id
+}
+
+TEST(TaskTable, EvictsTheLeastRecentlyUsed) {
+  TaskTable table(3);
+  for (int n = 0; n < 3; ++n) table.find_or_insert(uuid_for(n));
+  table.find(uuid_for(0));  // now the most recent
+  table.find_or_insert(uuid_for(3));
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_EQ(table.evictions(), 1u);
+  EXPECT_NE(table.peek(uuid_for(0)), nullptr);
+  EXPECT_EQ(table.peek(uuid_for(1)), nullptr);
+  EXPECT_NE(table.peek(uuid_for(2)), nullptr);
+  EXPECT_NE(table.peek(uuid_for(3)), nullptr);
+}
+
+TEST(TaskTable, EvictionReleasesPooledStrings) {
+  TaskTable table(1);
+  TaskRecord& first = table.find_or_insert("odd-id");
+  table.strings().assign(first.name, "app.only_here");
+  table.find_or_insert(testing::kTask);
+  EXPECT_FALSE(table.strings().find("app.only_here").has_value());
+  EXPECT_FALSE(table.strings().find("odd-id").has_value());
+  EXPECT_EQ(table.strings().size(), 0u);
+}
+
+// Random churn against a std::map model: the index never loses a record.
+TEST(TaskTable, MatchesAModelUnderChurn) {
+  constexpr std::size_t kCapacity = 200;
+  TaskTable table(kCapacity);
+  std::map<int, std::uint16_t> live;  // id -> attempt, limited to the newest kCapacity
+  std::vector<int> order;             // recency, oldest first
+  std::mt19937 rng(7);
+  for (int step = 0; step < 20'000; ++step) {
+    const int id = static_cast<int>(rng() % 600);
+    auto pos = std::find(order.begin(), order.end(), id);
+    if (pos != order.end()) order.erase(pos);
+    order.push_back(id);
+    if (order.size() > kCapacity) {
+      live.erase(order.front());
+      order.erase(order.begin());
+    }
+    const auto attempt = static_cast<std::uint16_t>(step % 1000 + 1);
+    table.find_or_insert(uuid_for(id)).attempt = attempt;
+    live[id] = attempt;
+  }
+  EXPECT_EQ(table.size(), live.size());
+  for (int id = 0; id < 600; ++id) {
+    const TaskRecord* record = table.peek(uuid_for(id));
+    auto it = live.find(id);
+    ASSERT_EQ(record != nullptr, it != live.end()) << id;
+    if (record) {
+      EXPECT_EQ(record->attempt, it->second);
+    }
+  }
+}
+
+TEST(StringPool, CountsReferences) {
+  StringPool pool;
+  const auto a = pool.acquire("fixture.add");
+  EXPECT_EQ(pool.acquire("fixture.add"), a);
+  pool.release(a);
+  EXPECT_EQ(pool.view(a), "fixture.add");
+  pool.release(a);
+  EXPECT_FALSE(pool.find("fixture.add").has_value());
+  StringPool::Id slot = 0;
+  pool.assign(slot, "q1");
+  pool.assign(slot, "q2");
+  EXPECT_EQ(pool.view(slot), "q2");
+  EXPECT_EQ(pool.size(), 1u);
+}
+
+TEST(TaskRecordSize, StaysSmall) { EXPECT_LE(sizeof(TaskRecord), 128u); }
+
+}  // namespace
+}  // namespace sluice::track
+
+namespace sluice::track {
+namespace {
+
+TEST(CanonicalUuid, ParsesOnlyLowerCaseCanonicalText) {
+  const auto bytes = parse_canonical_uuid("3bd8cd07-aa10-4fcd-95bc-957322efc078");
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ((*bytes)[0], 0x3b);
+  EXPECT_EQ((*bytes)[15], 0x78);
+  std::string text;
+  append_uuid(text, *bytes);
+  EXPECT_EQ(text, "3bd8cd07-aa10-4fcd-95bc-957322efc078");
+  for (const char* bad : {"3BD8CD07-AA10-4FCD-95BC-957322EFC078", "3bd8cd07aa10-4fcd-95bc-957322efc078-",
+                          "3bd8cd07-aa10-4fcd-95bc-957322efc07", "3bd8cd07-aa10-4fcd-95bc-957322efc0g8",
+                          "3bd8cd07-aa10-4fcd-95bc_957322efc078", ""}) {
+    EXPECT_FALSE(parse_canonical_uuid(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::track

@@ -15,7 +15,8 @@ using WallClock = std::chrono::system_clock;
 
 DeliveryOptions DeliveryOptions::from(const config::Settings& settings) {
   return DeliveryOptions{settings.buffer_max_events,
-                         BatchLimits{settings.batch_max_events, settings.batch_max_bytes, settings.flush_interval}};
+                         BatchLimits{settings.batch_max_events, settings.batch_max_bytes, settings.flush_interval},
+                         RetryTiming{}};
 }
 
 Deliverer::Deliverer(asio::any_io_executor executor, DeliveryOptions options, Sink& sink,
@@ -26,6 +27,7 @@ Deliverer::Deliverer(asio::any_io_executor executor, DeliveryOptions options, Si
       notes_(metrics, log),
       buffer_(options.buffer_max_events),
       batcher_(options.limits),
+      policy_(options.retry),
       rng_(seed),
       wake_timer_(executor),
       retry_timer_(executor),

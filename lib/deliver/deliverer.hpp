@@ -26,6 +26,7 @@ namespace sluice::deliver {
 struct DeliveryOptions {
   std::size_t buffer_max_events = 100'000;
   BatchLimits limits;
+  RetryTiming retry;
 
   static DeliveryOptions from(const config::Settings& settings);
 };

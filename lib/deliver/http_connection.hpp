@@ -6,23 +6,10 @@
 #include <memory>
 #include <string>
 
-// g++ 12 at -O2 reports -Wnull-dereference inside Asio's scheduler once
-// Beast's I/O is inlined; the warning is about Boost's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include "common/asio.hpp"
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#pragma GCC diagnostic pop
-
+#include "deliver/beast.hpp"
 #include "deliver/http_client.hpp"
 
 namespace sluice::deliver {
-
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
 
 using BeastRequest = http::request<http::string_body>;
 using ResponseParser = http::response_parser<http::string_body>;

@@ -54,7 +54,7 @@ Step RetryPolicy::next(const SendResult& result, std::size_t batch_events,
       backoff_.reset();
       return Step{action, {}, {}};
     case Action::stop_sending:
-      return Step{action, kConfigurationRetry, rule->hint};
+      return Step{action, configuration_retry_, rule->hint};
     case Action::wait_retry_after:
       if (auto wait = parse_retry_after(result.retry_after, now)) return Step{action, *wait, {}};
       return Step{Action::backoff, backoff_.next(rng), {}};

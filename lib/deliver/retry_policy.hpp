@@ -38,9 +38,12 @@ struct StatusRule {
 std::span<const StatusRule> status_table();
 const StatusRule* find_rule(int status);
 
-inline constexpr std::chrono::seconds kConfigurationRetry{60};
-inline constexpr Backoff::Duration kBackoffBase{500};
-inline constexpr Backoff::Duration kBackoffCap{30'000};
+// The contract's numbers (ingest §2); tests of the loop shorten them.
+struct RetryTiming {
+  Backoff::Duration backoff_base{500};
+  Backoff::Duration backoff_cap{30'000};
+  std::chrono::milliseconds configuration_retry{60'000};
+};
 
 struct Step {
   Action action = Action::backoff;
@@ -52,7 +55,8 @@ struct Step {
 
 class RetryPolicy {
  public:
-  explicit RetryPolicy(Backoff backoff = Backoff(kBackoffBase, kBackoffCap)) : backoff_(backoff) {}
+  explicit RetryPolicy(RetryTiming timing = {})
+      : backoff_(timing.backoff_base, timing.backoff_cap), configuration_retry_(timing.configuration_retry) {}
 
   Step next(const SendResult& result, std::size_t batch_events, std::chrono::system_clock::time_point now,
             std::mt19937_64& rng);
@@ -61,6 +65,7 @@ class RetryPolicy {
 
  private:
   Backoff backoff_;
+  std::chrono::milliseconds configuration_retry_;
 };
 
 }  // namespace sluice::deliver

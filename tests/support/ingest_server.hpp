@@ -30,6 +30,11 @@ struct Fault {
   std::string retry_after;              // sent as Retry-After when not empty
   std::chrono::milliseconds delay{0};   // wait this long before answering
   std::string error_code;               // error.code; derived from the status when empty
+
+  static Fault answer(int status, std::string retry_after = "",
+                      std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
+    return Fault{status, std::move(retry_after), delay, ""};
+  }
 };
 
 struct RecordedRequest {

@@ -132,7 +132,17 @@ Histogram& Metrics::histogram(std::string_view name, std::string_view help, std:
 
 void Metrics::gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                              std::function<double()> read) {
-  Family& f = family(name, help, "gauge");
+  callback(name, help, "gauge", labels, std::move(read));
+}
+
+void Metrics::counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                               std::function<double()> read) {
+  callback(name, help, "counter", labels, std::move(read));
+}
+
+void Metrics::callback(std::string_view name, std::string_view help, std::string_view type, const Labels& labels,
+                       std::function<double()> read) {
+  Family& f = family(name, help, type);
   if (auto* s = f.find(labels)) {
     s->metric = std::move(read);
     return;

@@ -9,7 +9,8 @@ namespace http = boost::beast::http;
 
 void limit_request(RequestParser& parser, std::uint32_t header_limit) {
   parser.header_limit(header_limit);
-  parser.body_limit(0);
+  // No body_limit: the body is never read; route_request answers 413 (or
+  // 404/405 first) from the announced length, which is more telling.
 }
 
 RequestHead head_of(const RequestParser& parser) {

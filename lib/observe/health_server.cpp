@@ -99,11 +99,26 @@ asio::awaitable<error_code> write_response(beast::tcp_stream& stream, Response r
   co_return ec;
 }
 
+// Lingering close: a client still sending (an oversized head, a body) would
+// get a reset that can destroy our response before it reads it, so stop
+// sending, read and discard until it closes, bounded in bytes and time.
+asio::awaitable<void> linger_and_close(beast::tcp_stream& stream, Duration timeout) {
+  error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(timeout);
+  char sink[2048];
+  for (std::size_t drained = 0; !ec && drained < 64 * 1024;) {
+    drained += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+  }
+  stream.socket().close(ec);
+}
+
 asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   Registration registration(*state, stream);
   beast::flat_buffer buffer(state->limits.header_limit + 1024);  // bounded: a flood of bytes cannot grow it
   const unsigned max_requests = state->limits.max_requests_per_connection;
+  bool answered_last = false;
   for (unsigned served = 0; served < max_requests && !state->stopped; ++served) {
     RequestParser parser;
     limit_request(parser, state->limits.header_limit);
@@ -116,10 +131,12 @@ asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket
     const bool keep_alive = !ec && !response->close && parser.get().keep_alive() && served + 1 < max_requests;
     const unsigned version = ec ? 11 : parser.get().version();
     stream.expires_after(state->limits.timeout);
-    if (co_await write_response(stream, std::move(*response), version, keep_alive) || !keep_alive) break;
+    if (co_await write_response(stream, std::move(*response), version, keep_alive)) break;
+    answered_last = !keep_alive;
+    if (!keep_alive) break;
   }
+  if (answered_last && !state->stopped) co_await linger_and_close(stream, state->limits.timeout);
   error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
 }
 

@@ -52,8 +52,11 @@ std::optional<TestConnection> TestConnection::open(std::uint16_t port) {
 
 TestConnection::TestConnection(TestConnection&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
-TestConnection::~TestConnection() {
+TestConnection::~TestConnection() { close(); }
+
+void TestConnection::close() {
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 bool TestConnection::send(std::string_view bytes) {

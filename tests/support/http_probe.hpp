@@ -21,6 +21,7 @@ class TestConnection {
   ~TestConnection();
 
   bool send(std::string_view bytes);  // false once the peer is gone
+  void close();
   // Everything until the peer closes, or until `limit` passes.
   std::string read_until_closed(std::chrono::milliseconds limit = std::chrono::seconds(30));
   // True when the peer closes (EOF or reset) before `limit`.

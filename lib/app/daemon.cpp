@@ -18,9 +18,4 @@ int run_daemon(const config::Settings& settings) {
   return 1;
 }
 
-int run_healthcheck(const config::Settings&, std::ostream& err) {
-  err << "sluiced: --healthcheck needs the health server, not implemented yet\n";
-  return 1;
-}
-
 }  // namespace sluice::app

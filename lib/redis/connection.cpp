@@ -174,7 +174,7 @@ asio::awaitable<Expected<Connection::Done, RedisError>> Connection::send(Command
 asio::awaitable<Expected<RedisReply, RedisError>> Connection::receive(std::optional<Duration> timeout) {
   auto link = link_;
   if (link->closed) co_return Failure(closed_error(*link));
-  if (!timeout) co_return co_await read_reply(*link, Duration{0});
+  if (!timeout) co_return co_await read_reply(*link, link->options.command_timeout);  // only a send() deadline can expire
   Deadline deadline(link, *timeout);
   co_return co_await read_reply(*link, *timeout);
 }

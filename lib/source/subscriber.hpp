@@ -43,7 +43,7 @@ struct SubscriberOptions {
 
 class Subscriber {
  public:
-  using MessageHandler = std::function<void(RedisMessage&&)>;  // must not block
+  using MessageHandler = std::function<void(RedisMessage&&)>;  // must neither block nor throw
   using SubscribedHandler = std::function<void()>;
 
   Subscriber(asio::any_io_executor executor, SubscriberOptions options, observe::Logger& log,

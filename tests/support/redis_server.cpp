@@ -57,7 +57,8 @@ void RedisServer::launch() {
   const auto add = [&args](std::initializer_list<std::string> more) { args.insert(args.end(), more); };
   if (!options_.password.empty()) add({"--requirepass", options_.password});
   if (!options_.acl_user.empty()) {
-    add({"--user", options_.acl_user, "on", ">" + options_.acl_password, "~*", "&*", "+@all"});
+    add({"--user", options_.acl_user, "on", ">" + options_.acl_password});
+    args.insert(args.end(), options_.acl_rules.begin(), options_.acl_rules.end());
     add({"--user", "default", "off"});
   }
   if (options_.unix_socket) add({"--unixsocket", socket_path(), "--unixsocketperm", "700"});

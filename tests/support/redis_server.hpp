@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/url.hpp"
 #include "support/child_process.hpp"
@@ -20,6 +21,7 @@ struct RedisServerOptions {
   std::string password;      // requirepass for the default user
   std::string acl_user;      // an extra ACL user with this password; the default user is then disabled
   std::string acl_password;
+  std::vector<std::string> acl_rules = {"~*", "&*", "+@all"};  // what the ACL user may do
   bool unix_socket = false;
   bool tls = false;               // adds a TLS port (the plain port stays, for the test's publisher)
   bool tls_client_certs = false;  // TLS clients must present a certificate signed by the CA

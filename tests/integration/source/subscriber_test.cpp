@@ -143,6 +143,25 @@ TEST(Subscriber, AclUserServer) {
   EXPECT_EQ(source.messages().all().front(), kMarker);
 }
 
+TEST(Subscriber, AclUserWithOnlyTheNeededPermissions) {
+  // What an operator grants sluiced: PSUBSCRIBE on exactly its two patterns
+  // (Redis compares PSUBSCRIBE patterns literally), PUBLISH on the pidbox
+  // channel, PING for the keepalive. CLIENT SETNAME is refused and ignored.
+  auto options = RedisServerOptions::with_acl_user("sluiced", "acl-Secret-5");
+  options.acl_rules = {"resetchannels", "&/0.celeryev/*", "&/0.celeryev", "&/0.celery.pidbox",
+                       "-@all", "+psubscribe", "+publish", "+ping"};
+  RedisServer server(options);
+  SourceHarness source(test_subscriber_options(server.tcp_url()), testing::test_broadcast_options(server.tcp_url()));
+  ASSERT_TRUE(source.wait_subscribed()) << source.state().last_error;
+  BlockingRedis client("127.0.0.1", server.port(), "sluiced", "acl-Secret-5");
+  publish(client, kMarker);
+  ASSERT_TRUE(source.messages().wait_for_count(1));
+  ASSERT_TRUE(testing::wait_until([&] {
+    return metric_value(source.metrics(), "sluiced_control_broadcasts_total{method=\"heartbeat\"}") == 1;
+  }));
+  EXPECT_EQ(metric_value(source.metrics(), "sluiced_control_broadcast_errors_total"), 0);
+}
+
 TEST(Subscriber, UnixSocketServer) {
   RedisServer server(RedisServerOptions::with_unix_socket());
   SourceHarness source(test_subscriber_options(server.unix_url()));

@@ -52,8 +52,8 @@ void Subscriber::register_metrics(observe::Metrics& m) {
   reconnects_ = &m.counter("sluiced_redis_reconnects_total",
                            "Event subscriptions regained after the Redis connection was lost");
   connected_ = &m.gauge("sluiced_redis_connected", "1 while the event subscription on Redis is confirmed");
-  // A gauge read at scrape time: it grows while disconnected, between state changes.
-  m.gauge_callback("sluiced_redis_disconnected_seconds_total",
+  // Read at scrape time: it grows while disconnected, between state changes.
+  m.counter_callback("sluiced_redis_disconnected_seconds_total",
                    "Seconds without a confirmed event subscription since start", {}, [shared = shared_] {
                      const std::lock_guard lock(shared->mutex);
                      return shared->status.disconnected_seconds(SteadyClock::now());

@@ -1,26 +1,53 @@
 #include "app/daemon.hpp"
 
+#include <csignal>
 #include <iostream>
+#include <unistd.h>
 
-#include "observe/log.hpp"
+#include "app/app.hpp"
+#include "app/log_setup.hpp"
 
 namespace sluice::app {
+namespace {
 
-int run_daemon(const config::Settings& settings) {
-  observe::Logger log(std::cerr, static_cast<observe::Level>(settings.log_level),
-                      settings.log_format == config::LogFormat::json ? observe::Format::json
-                                                                     : observe::Format::text);
-  log.add_secret(settings.api_key);
-  log.add_secret(settings.redis.password);
-  // The pipeline (source → decode → track → deliver) is wired by the
-  // delivery issue; until then the daemon says so instead of pretending.
-  log.log(observe::Level::error, "event pipeline not implemented yet; nothing to run");
-  return 1;
+constexpr int kExitSoftware = 70;  // sysexits EX_SOFTWARE: could not start
+
+// First SIGINT/SIGTERM: graceful shutdown. A second one: exit at once.
+void watch_signals(asio::signal_set& signals, App& app, asio::io_context& io, observe::Logger& log,
+                   bool& stopping) {
+  signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    if (stopping) {
+      log.log(observe::Level::warn, "second signal: exiting at once", {{"signal", std::to_string(signal)}});
+      ::_exit(1);
+    }
+    stopping = true;
+    log.log(observe::Level::info, "shutting down", {{"signal", std::to_string(signal)}});
+    watch_signals(signals, app, io, log, stopping);
+    asio::co_spawn(io, app.shutdown(), [&io](std::exception_ptr) { io.stop(); });
+  });
 }
 
-int run_healthcheck(const config::Settings&, std::ostream& err) {
-  err << "sluiced: --healthcheck needs the health server, not implemented yet\n";
-  return 1;
+}  // namespace
+
+int run_daemon(const config::Settings& settings) {
+  observe::Logger log(std::cerr, to_log_level(settings.log_level), to_log_format(settings.log_format));
+  register_secrets(log, settings);
+  asio::io_context io(1);
+  observe::Metrics metrics;
+  auto sink = make_sink(io, settings);
+  if (!sink) {
+    log.log(observe::Level::error, "cannot set up delivery", {{"error", sink.error()}});
+    return 78;
+  }
+  App app(settings, log, std::move(*sink), io, metrics);
+  if (!app.start()) return kExitSoftware;
+  log.log(observe::Level::info, "sluiced started", {{"version", SLUICE_VERSION}});
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool stopping = false;
+  watch_signals(signals, app, io, log, stopping);
+  io.run();
+  return 0;
 }
 
 }  // namespace sluice::app

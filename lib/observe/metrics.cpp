@@ -38,6 +38,21 @@ std::string format_number(double v) {
   return ec == std::errc{} ? std::string(buf, end) : std::string("NaN");
 }
 
+// Exposition format 0.0.4: HELP escapes backslash and newline, label values
+// also the double quote.
+std::string escape(std::string_view text, bool quote) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '"' && quote) out += "\\\"";
+    else out += c;
+  }
+  return out;
+}
+
+std::string escape_help(std::string_view help) { return escape(help, false); }
+
 std::string label_text(const Labels& labels, const std::pair<std::string, std::string>* extra = nullptr) {
   if (labels.empty() && !extra) return "";
   std::string out = "{";
@@ -64,16 +79,7 @@ void render_histogram(std::string& out, const std::string& name, const Labels& l
 
 }  // namespace
 
-std::string escape_label_value(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
+std::string escape_label_value(std::string_view value) { return escape(value, true); }
 
 Histogram::Histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)), counts_(bounds_.size() + 1, 0) {}
@@ -132,7 +138,17 @@ Histogram& Metrics::histogram(std::string_view name, std::string_view help, std:
 
 void Metrics::gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                              std::function<double()> read) {
-  Family& f = family(name, help, "gauge");
+  callback(name, help, "gauge", labels, std::move(read));
+}
+
+void Metrics::counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                               std::function<double()> read) {
+  callback(name, help, "counter", labels, std::move(read));
+}
+
+void Metrics::callback(std::string_view name, std::string_view help, std::string_view type, const Labels& labels,
+                       std::function<double()> read) {
+  Family& f = family(name, help, type);
   if (auto* s = f.find(labels)) {
     s->metric = std::move(read);
     return;
@@ -143,7 +159,7 @@ void Metrics::gauge_callback(std::string_view name, std::string_view help, const
 std::string Metrics::render() const {
   std::string out;
   for (const auto& f : families_) {
-    out += "# HELP " + f->name + " " + f->help + "\n# TYPE " + f->name + " " + f->type + "\n";
+    out += "# HELP " + f->name + " " + escape_help(f->help) + "\n# TYPE " + f->name + " " + f->type + "\n";
     for (const auto& s : f->series) {
       std::visit(
           [&](const auto& m) {

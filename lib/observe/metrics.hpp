@@ -68,12 +68,17 @@ class Metrics {
   // A gauge whose value is computed when /metrics is scraped.
   void gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                       std::function<double()> read);
+  // The same for a counter kept elsewhere (e.g. CPU time read from /proc).
+  void counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                        std::function<double()> read);
 
   std::string render() const;
 
  private:
   struct Family;
   Family& family(std::string_view name, std::string_view help, std::string_view type);
+  void callback(std::string_view name, std::string_view help, std::string_view type, const Labels& labels,
+                std::function<double()> read);
 
   std::vector<std::unique_ptr<Family>> families_;  // registration order
 };

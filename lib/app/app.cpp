@@ -1,0 +1,125 @@
+#include "app/app.hpp"
+
+#include <iostream>
+#include <random>
+
+#include "deliver/ingest_sink.hpp"
+#include "deliver/stdout_sink.hpp"
+#include "observe/listen_addr.hpp"
+#include "observe/process_metrics.hpp"
+
+namespace sluice::app {
+namespace {
+
+std::uint64_t fresh_seed() { return std::random_device{}(); }
+
+// "HTTP 403" → 403; the status the API refused the configuration with.
+int refused_status(const deliver::DeliveryStatus& status) {
+  if (!status.unauthorized()) return 0;
+  const std::string& outcome = status.last_outcome;
+  if (outcome.rfind("HTTP ", 0) == 0) {
+    try {
+      return std::stoi(outcome.substr(5, 3));
+    } catch (...) {
+    }
+  }
+  return 401;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<deliver::Sink>, std::string> make_sink(asio::io_context& io,
+                                                                const config::Settings& settings) {
+  if (settings.sink == config::Sink::stdout_lines) {
+    return std::unique_ptr<deliver::Sink>(std::make_unique<deliver::StdoutSink>(std::cout));
+  }
+  auto sink = deliver::IngestSink::create(io.get_executor(), settings);
+  if (!sink) return Unexpected(sink.error());
+  return std::unique_ptr<deliver::Sink>(std::move(*sink));
+}
+
+App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr<deliver::Sink> sink,
+         asio::io_context& io, observe::Metrics& metrics)
+    : settings_(settings),
+      log_(log),
+      io_(io),
+      metrics_(metrics),
+      sink_(std::move(sink)),
+      deliverer_(io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log, fresh_seed()),
+      broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
+                   fresh_seed()),
+      pipeline_(io.get_executor(), settings, metrics, log,
+                PipelineOutputs{[this](std::string&& event) { deliverer_.push(std::move(event)); },
+                                [this] { broadcaster_.on_worker_online(); }}),
+      subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
+                  [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
+                  fresh_seed()),
+      notifier_(observe::NotifyEnvironment::from_process()) {
+  observe::register_process_metrics(metrics_);
+  subscriber_.on_subscribed([this] { on_subscribed(); });
+}
+
+bool App::start() {
+  auto addr = observe::parse_listen_addr(settings_.health_addr);
+  if (!addr) {
+    log_.log(observe::Level::error, "invalid health address", {{"error", addr.error()}});
+    return false;
+  }
+  if (*addr) {
+    health_server_.emplace(io_, metrics_, [this] { return health(); });
+    auto port = health_server_->start(**addr);
+    if (!port) {
+      log_.log(observe::Level::error, "cannot listen for /health and /metrics",
+               {{"addr", settings_.health_addr}, {"error", port.error()},
+                {"fix", "choose a free SLUICE_HEALTH_ADDR, or set it to off"}});
+      return false;
+    }
+    log_.log(observe::Level::info, "health endpoint listening",
+             {{"addr", settings_.health_addr}, {"port", std::to_string(*port)}});
+  }
+  deliverer_.start();
+  broadcaster_.start();
+  subscriber_.start();
+  notifier_.start_watchdog(io_.get_executor());
+  return true;
+}
+
+void App::on_subscribed() {
+  broadcaster_.on_subscribed();
+  if (!ready_notified_) {
+    ready_notified_ = true;
+    notifier_.ready("subscribed to Celery events");
+  }
+}
+
+asio::awaitable<void> App::shutdown() {
+  notifier_.stopping("flushing buffered events");
+  subscriber_.stop();
+  broadcaster_.stop();
+  pipeline_.stop();
+  const std::size_t dropped = co_await deliverer_.flush(settings_.shutdown_timeout);
+  log_.log(observe::Level::info, "stopped", {{"undelivered_events", std::to_string(dropped)}});
+  if (health_server_) health_server_->stop();
+}
+
+observe::HealthReport App::health() const {
+  observe::HealthFacts facts;
+  const auto source = subscriber_.state();
+  facts.subscribed = source.ever_subscribed;
+  facts.redis_connected = source.subscribed;
+  facts.last_event_at = pipeline_.last_event_at();
+  facts.buffer_events = deliverer_.waiting();
+  facts.buffer_capacity = settings_.buffer_max_events;
+  const auto& delivery = deliverer_.status();
+  facts.last_delivery = delivery.last_outcome.empty() ? deliver::to_string(delivery.condition) : delivery.last_outcome;
+  if (delivery.failing_since) {
+    // DeliveryStatus keeps wall time; the health clock is steady.
+    const auto age = std::chrono::system_clock::now() - *delivery.failing_since;
+    facts.failing_since = observe::HealthClock::now() -
+                          std::chrono::duration_cast<observe::HealthClock::duration>(age);
+  }
+  facts.rejected_status = refused_status(delivery);
+  return observe::assess_health(facts, observe::HealthClock::now(), settings_.unhealthy_after);
+}
+
+}  // namespace sluice::app

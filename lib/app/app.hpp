@@ -1,0 +1,64 @@
+#pragma once
+// App: the daemon's stages wired on one io_context and one thread —
+// Subscriber → Pipeline (decode, track) → Deliverer → Sink, with the control
+// broadcaster, the health server and systemd notification beside them.
+// Shutdown order: stop reading Redis, flush delivery within the timeout.
+
+#include <memory>
+#include <optional>
+
+#include "app/pipeline.hpp"
+#include "common/asio.hpp"
+#include "config/settings.hpp"
+#include "deliver/deliverer.hpp"
+#include "deliver/sink.hpp"
+#include "observe/health_report.hpp"
+#include "observe/health_server.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+#include "observe/systemd_notifier.hpp"
+#include "source/control_broadcaster.hpp"
+#include "source/subscriber.hpp"
+
+namespace sluice::app {
+
+class App {
+ public:
+  // `sink` is the HTTPS ingest sink or the stdout sink (make_sink()).
+  App(const config::Settings& settings, observe::Logger& log, std::unique_ptr<deliver::Sink> sink,
+      asio::io_context& io, observe::Metrics& metrics);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Starts every stage; returns false (after logging why) when the health
+  // address cannot be bound.
+  bool start();
+  // Graceful shutdown (first SIGINT/SIGTERM): returns when delivery has
+  // flushed or timed out.
+  asio::awaitable<void> shutdown();
+
+  observe::HealthReport health() const;
+
+ private:
+  void on_subscribed();
+
+  const config::Settings& settings_;
+  observe::Logger& log_;
+  asio::io_context& io_;
+  observe::Metrics& metrics_;
+  std::unique_ptr<deliver::Sink> sink_;
+  deliver::Deliverer deliverer_;
+  source::ControlBroadcaster broadcaster_;
+  Pipeline pipeline_;
+  source::Subscriber subscriber_;
+  observe::SystemdNotifier notifier_;
+  std::optional<observe::HealthServer> health_server_;
+  bool ready_notified_ = false;
+};
+
+// The sink the settings ask for, or why it cannot be built (e.g. an
+// unreadable CA file).
+Expected<std::unique_ptr<deliver::Sink>, std::string> make_sink(asio::io_context& io,
+                                                                const config::Settings& settings);
+
+}  // namespace sluice::app

@@ -1,0 +1,107 @@
+#include "app/pipeline.hpp"
+
+namespace sluice::app {
+
+Pipeline::Pipeline(asio::any_io_executor executor, const config::Settings& settings, observe::Metrics& metrics,
+                   observe::Logger& log, PipelineOutputs outputs)
+    : tick_timer_(executor),
+      limits_{settings.max_message_bytes},
+      connection_id_(settings.connection_id),
+      tracker_(track::TrackerOptions::from(settings)),
+      notes_(metrics, log),
+      outputs_(std::move(outputs)) {
+  register_metrics(metrics);
+}
+
+void Pipeline::on_message(source::RedisMessage&& message) {
+  if (stopped_) return;
+  const auto now = Clock::now();
+  auto decoded = decode::decode_message(message.payload, limits_);
+  if (!decoded) {
+    notes_.note_decode_error(decoded.error(), now);
+    return;
+  }
+  for (const auto& error : decoded->element_errors) notes_.note_decode_error(error, now);
+  if (decoded->kind == decode::MessageKind::control) {
+    control_messages_->inc();
+    return;
+  }
+  for (const auto& event : decoded->events) {
+    last_event_at_ = now;
+    tracker_.on_event(event, now, pending_);
+    if (event.type == "worker-online" && outputs_.worker_online) outputs_.worker_online();
+  }
+  emit_pending();
+  arm_tick();
+}
+
+void Pipeline::emit(const track::IngestEvent& event) {
+  if (stopped_) return;
+  if (std::holds_alternative<track::QueueSnapshot>(event.body)) snapshots_->inc();
+  outputs_.deliver(track::to_ingest_json(event, {connection_id_}));
+}
+
+void Pipeline::emit_pending() {
+  for (const auto& event : pending_) outputs_.deliver(track::to_ingest_json(event, {connection_id_}));
+  pending_.clear();
+}
+
+// One timer, armed for the tracker's earliest deadline; re-armed only when
+// that deadline moves earlier, so a busy stream does not churn the timer.
+void Pipeline::arm_tick() {
+  auto deadline = tracker_.next_deadline();
+  if (!deadline || stopped_) return;
+  if (armed_for_ && *armed_for_ <= *deadline) return;
+  armed_for_ = deadline;
+  tick_timer_.expires_at(*deadline);
+  tick_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stopped_) return;
+    armed_for_.reset();
+    tracker_.on_tick(Clock::now(), pending_);
+    emit_pending();
+    arm_tick();
+  });
+}
+
+void Pipeline::stop() {
+  stopped_ = true;
+  tick_timer_.cancel();
+}
+
+void Pipeline::register_metrics(observe::Metrics& metrics) {
+  for (std::size_t i = 0; i < track::kEventKindCount; ++i) {
+    metrics.counter_callback("sluiced_events_received_total", "Celery events decoded, by event type",
+                             {{"type", track::to_string(static_cast<track::EventKind>(i))}},
+                             [this, i] { return static_cast<double>(tracker_.counters().events_by_kind[i]); });
+  }
+  metrics.counter_callback("sluiced_ingest_events_total", "Ingest events produced, by type",
+                           {{"type", "job_state_change"}},
+                           [this] { return static_cast<double>(tracker_.counters().job_events); });
+  metrics.counter_callback("sluiced_ingest_events_total", "Ingest events produced, by type",
+                           {{"type", "worker_state_change"}},
+                           [this] { return static_cast<double>(tracker_.counters().worker_events); });
+  snapshots_ = &metrics.counter("sluiced_ingest_events_total", "Ingest events produced, by type",
+                                {{"type", "queue_snapshot"}});
+  control_messages_ = &metrics.counter("sluiced_control_messages_seen_total",
+                                       "Remote-control (pidbox) broadcasts seen on the event channels");
+  metrics.gauge_callback("sluiced_tracked_tasks", "Tasks in the task table", {},
+                         [this] { return static_cast<double>(tracker_.tracked_tasks()); });
+  metrics.counter_callback("sluiced_task_evictions_total", "Tasks evicted from the full task table", {},
+                           [this] { return static_cast<double>(tracker_.counters().task_evictions); });
+  metrics.counter_callback("sluiced_reorder_expired_total",
+                           "Events sent without their task's name after the reorder window", {},
+                           [this] { return static_cast<double>(tracker_.counters().reorder_expired); });
+  metrics.counter_callback("sluiced_reorder_overflow_total", "Events released early: reorder buffer full", {},
+                           [this] { return static_cast<double>(tracker_.counters().reorder_overflow); });
+  const std::pair<const char*, std::size_t track::WorkerCounts::*> states[] = {
+      {"online", &track::WorkerCounts::online},
+      {"busy", &track::WorkerCounts::busy},
+      {"idle", &track::WorkerCounts::idle},
+      {"offline", &track::WorkerCounts::offline}};
+  for (const auto& [state, field] : states) {
+    metrics.gauge_callback("sluiced_workers", "Known workers, by state", {{"state", state}},
+                           [this, field = field] { return static_cast<double>(tracker_.workers_by_state().*field); });
+  }
+}
+
+}  // namespace sluice::app

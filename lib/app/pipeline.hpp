@@ -1,0 +1,68 @@
+#pragma once
+// Pipeline: the synchronous path of one broker message — decode, track,
+// serialize, hand to delivery — plus the timer that drives the tracker's
+// windows (reorder, worker offline, refresh). It runs inside the
+// subscriber's read loop, so it never waits: delivery's push() is O(1).
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/decode_notes.hpp"
+#include "common/asio.hpp"
+#include "config/settings.hpp"
+#include "decode/decode_message.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+#include "source/redis_message.hpp"
+#include "track/ingest_json.hpp"
+#include "track/tracker.hpp"
+
+namespace sluice::app {
+
+struct PipelineOutputs {
+  std::function<void(std::string&&)> deliver;  // one serialized ingest event
+  std::function<void()> worker_online;         // a worker-online event was seen
+};
+
+class Pipeline {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Pipeline(asio::any_io_executor executor, const config::Settings& settings, observe::Metrics& metrics,
+           observe::Logger& log, PipelineOutputs outputs);
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // The subscriber's message handler.
+  void on_message(source::RedisMessage&& message);
+  // Ingest events made elsewhere (queue snapshots) join the same output.
+  void emit(const track::IngestEvent& event);
+  // Cancels the tick timer; nothing is emitted afterwards.
+  void stop();
+
+  std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
+  const track::Tracker& tracker() const { return tracker_; }
+
+ private:
+  void emit_pending();
+  void arm_tick();
+  void register_metrics(observe::Metrics& metrics);
+
+  asio::steady_timer tick_timer_;
+  std::optional<Clock::time_point> armed_for_;
+  decode::DecodeLimits limits_;
+  std::string connection_id_;
+  track::Tracker tracker_;
+  DecodeNotes notes_;
+  PipelineOutputs outputs_;
+  std::vector<track::IngestEvent> pending_;
+  std::optional<Clock::time_point> last_event_at_;
+  bool stopped_ = false;
+  observe::Counter* control_messages_ = nullptr;
+  observe::Counter* snapshots_ = nullptr;
+};
+
+}  // namespace sluice::app

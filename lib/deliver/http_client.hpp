@@ -1,0 +1,82 @@
+#pragma once
+// HttpsClient: one persistent HTTP/1.1 connection to the ingest API, reused
+// (keep-alive) and reopened when closed. TLS verifies the chain (system
+// store plus an optional CA file) AND the host name, with SNI; plain http is
+// used only when the URL says so (config allows it for loopback or with the
+// insecure flag). Optional CONNECT tunnel through a proxy. Every step has a
+// timeout. One request at a time (protocol/sluice-ingest.md §1).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/asio.hpp"
+#include "common/expected.hpp"
+#include "config/url.hpp"
+#include "deliver/proxy.hpp"
+
+namespace sluice::deliver {
+
+struct ClientOptions {
+  config::HttpUrl url;  // scheme, host and port are used; the path is the caller's
+  std::string ca_file;  // extra trusted CAs (PEM), besides the system store
+  std::chrono::milliseconds connect_timeout{10'000};  // resolve, connect, CONNECT, TLS handshake
+  std::chrono::milliseconds request_timeout{30'000};  // write the request, read the answer
+  std::optional<ProxyEndpoint> proxy;
+  std::size_t max_response_bytes = 1024 * 1024;
+};
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string target;  // origin-form, e.g. "/api/ingest"
+  std::vector<HttpHeader> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::string retry_after;
+};
+
+class HttpConnection;
+
+class HttpsClient {
+ public:
+  // Fails (as a value) when the CA file cannot be loaded.
+  static Expected<std::unique_ptr<HttpsClient>, std::string> create(asio::any_io_executor executor,
+                                                                    ClientOptions options);
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
+
+  // POSTs the request. Connect, proxy, TLS, timeout and I/O failures come
+  // back as a message (host and reason, never headers or body). A reused
+  // connection the server had closed is reopened once, transparently.
+  asio::awaitable<Expected<HttpResponse, std::string>> post(const HttpRequest& request);
+
+  // Aborts a request in progress; post() then fails with "cancelled".
+  void cancel();
+
+  bool connected() const;
+  std::uint64_t connections_opened() const { return connections_opened_; }
+
+ private:
+  struct TlsContext;
+  HttpsClient(asio::any_io_executor executor, std::unique_ptr<TlsContext> tls, ClientOptions options);
+
+  std::unique_ptr<TlsContext> tls_;
+  ClientOptions options_;  // before connection_, which keeps a reference to it
+  std::unique_ptr<HttpConnection> connection_;
+  std::uint64_t connections_opened_ = 0;
+};
+
+}  // namespace sluice::deliver

@@ -1,0 +1,15 @@
+#include "deliver/stdout_sink.hpp"
+
+namespace sluice::deliver {
+
+asio::awaitable<SendResult> StdoutSink::send(const Batch& batch) {
+  for (const auto& event : batch.events) {
+    out_.write(event.data(), static_cast<std::streamsize>(event.size()));
+    out_.put('\n');
+  }
+  out_.flush();
+  if (!out_) co_return SendResult::transport_failure("writing to stdout failed");
+  co_return SendResult::answer(200);
+}
+
+}  // namespace sluice::deliver

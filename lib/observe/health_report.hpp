@@ -1,0 +1,54 @@
+#pragma once
+// What /health and /ready say, as a value: the app gathers HealthFacts from
+// the stages, assess_health() turns them into a HealthReport (pure, clock
+// passed in), and the health server only renders the report.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/duration.hpp"
+
+namespace sluice::observe {
+
+using HealthClock = std::chrono::steady_clock;
+
+// Raw state read from the stages at request time.
+struct HealthFacts {
+  bool subscribed = false;       // PSUBSCRIBE confirmed at least once: ready
+  bool redis_connected = false;  // the subscriber connection is up now
+  std::optional<HealthClock::time_point> last_event_at;
+  std::size_t buffer_events = 0;
+  std::size_t buffer_capacity = 0;
+  std::string last_delivery = "none";  // outcome of the last request: sent, retry, drop, …
+  // Start of the current run of failed deliveries; empty while they succeed.
+  std::optional<HealthClock::time_point> failing_since;
+  int rejected_status = 0;  // 401/403/404 from the API (protocol/sluice-ingest.md §3); 0 = none
+};
+
+struct HealthReport {
+  bool healthy = false;              // /health: 200, else 503
+  bool ready = false;                // /ready: 200, else 503
+  std::vector<std::string> reasons;  // why not healthy, one phrase each
+  bool redis_connected = false;
+  std::optional<double> last_event_age_seconds;  // empty before the first event
+  std::size_t buffer_events = 0;
+  std::size_t buffer_capacity = 0;
+  std::string last_delivery = "none";
+  std::string version = SLUICE_VERSION;
+
+  bool operator==(const HealthReport&) const = default;
+};
+
+// Unhealthy when Redis is down, when the API rejects us, or when delivery
+// has been failing for at least `unhealthy_after`.
+HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now, Duration unhealthy_after);
+
+// The /health document: {"status":"ok"|"unhealthy","reasons":[…],"redis":{…},…}.
+std::string render_health_json(const HealthReport& report);
+// The /ready document: {"status":"ready"|"not ready"}.
+std::string render_ready_json(const HealthReport& report);
+
+}  // namespace sluice::observe

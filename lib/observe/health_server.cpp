@@ -1,0 +1,201 @@
+#include "observe/health_server.hpp"
+
+#include <map>
+#include <set>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "observe/http_request.hpp"
+#include "observe/listen_socket.hpp"
+
+namespace sluice::observe {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+struct HealthServer::State {
+  State(asio::io_context& io, Metrics& m, Endpoints e, HealthServerLimits l)
+      : endpoints(std::move(e)),
+        limits(l),
+        metrics(m),
+        refused(m.counter("sluiced_health_connections_refused_total",
+                          "Connections to the health endpoint closed at once because too many were open")),
+        acceptor(io) {}
+
+  Counter& requests(unsigned status) {
+    auto [it, added] = requests_by_status.try_emplace(status, nullptr);
+    if (added) {
+      it->second = &metrics.counter("sluiced_health_requests_total", "Requests answered by the health endpoint",
+                                    {{"code", std::to_string(status)}});
+    }
+    return *it->second;
+  }
+
+  Endpoints endpoints;
+  HealthServerLimits limits;
+  Metrics& metrics;
+  Counter& refused;
+  std::map<unsigned, Counter*> requests_by_status;
+  tcp::acceptor acceptor;
+  std::set<beast::tcp_stream*> connections;  // running ones, so stop() can close them
+  std::size_t active = 0;  // accepted and not yet finished (counted before the coroutine starts)
+  std::uint16_t port = 0;
+  bool stopped = false;
+};
+
+namespace {
+
+using State = HealthServer::State;
+
+// Keeps a connection listed in State::connections while its coroutine runs
+// and gives its slot back when it ends.
+class Registration {
+ public:
+  Registration(State& state, beast::tcp_stream& stream) : state_(state), stream_(stream) {
+    state_.connections.insert(&stream_);
+  }
+  ~Registration() {
+    state_.connections.erase(&stream_);
+    --state_.active;
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  State& state_;
+  beast::tcp_stream& stream_;
+};
+
+// The routes call back into the app; nothing they throw may leave the loop.
+Response respond(State& state, const RequestHead& head) {
+  try {
+    return route_request(head, state.endpoints);
+  } catch (const std::exception&) {
+    return error_response(500, "internal error");
+  }
+}
+
+asio::awaitable<error_code> write_response(beast::tcp_stream& stream, Response response, unsigned version,
+                                           bool keep_alive) {
+  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+  message.set(http::field::content_type, response.content_type);
+  message.set(http::field::cache_control, "no-store");
+  if (!response.allow.empty()) message.set(http::field::allow, response.allow);
+  message.keep_alive(keep_alive);
+  if (response.head_only) {
+    message.content_length(response.body.size());
+  } else {
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+  }
+  error_code ec;
+  co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+// Lingering close: a client still sending (an oversized head, a body) would
+// get a reset that can destroy our response before it reads it, so stop
+// sending, read and discard until it closes, bounded in bytes and time.
+asio::awaitable<void> linger_and_close(beast::tcp_stream& stream, Duration timeout) {
+  error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(timeout);
+  char sink[2048];
+  for (std::size_t drained = 0; !ec && drained < 64 * 1024;) {
+    drained += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+  }
+  stream.socket().close(ec);
+}
+
+asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  Registration registration(*state, stream);
+  beast::flat_buffer buffer(state->limits.header_limit + 1024);  // bounded: a flood of bytes cannot grow it
+  const unsigned max_requests = state->limits.max_requests_per_connection;
+  bool answered_last = false;
+  for (unsigned served = 0; served < max_requests && !state->stopped; ++served) {
+    RequestParser parser;
+    limit_request(parser, state->limits.header_limit);
+    stream.expires_after(state->limits.timeout);
+    error_code ec;
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    std::optional<Response> response = ec ? response_for_read_error(ec) : respond(*state, head_of(parser));
+    if (!response || state->stopped) break;
+    state->requests(response->status).inc();
+    const bool keep_alive = !ec && !response->close && parser.get().keep_alive() && served + 1 < max_requests;
+    const unsigned version = ec ? 11 : parser.get().version();
+    stream.expires_after(state->limits.timeout);
+    if (co_await write_response(stream, std::move(*response), version, keep_alive)) break;
+    answered_last = !keep_alive;
+    if (!keep_alive) break;
+  }
+  if (answered_last && !state->stopped) co_await linger_and_close(stream, state->limits.timeout);
+  error_code ignored;
+  stream.socket().close(ignored);
+}
+
+bool out_of_descriptors(const error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec.value() == ENFILE;
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
+  auto executor = co_await asio::this_coro::executor;
+  while (!state->stopped) {
+    tcp::socket socket(executor);
+    error_code ec;
+    co_await state->acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (state->stopped || ec == asio::error::operation_aborted) break;
+    if (out_of_descriptors(ec)) {
+      // Accepting again at once would spin; open connections time out soon.
+      asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (ec) continue;
+    if (state->active >= state->limits.max_connections) {
+      state->refused.inc();
+      socket.close(ec);
+      continue;
+    }
+    ++state->active;
+    asio::co_spawn(executor, serve_connection(state, std::move(socket)), [](std::exception_ptr) {});
+  }
+}
+
+}  // namespace
+
+HealthServer::HealthServer(asio::io_context& io, Metrics& metrics, ReportSource report, HealthServerLimits limits)
+    : state_(std::make_shared<State>(io, metrics,
+                                     Endpoints{std::move(report), [&metrics] { return metrics.render(); }},
+                                     limits)) {}
+
+HealthServer::~HealthServer() { stop(); }
+
+Expected<std::uint16_t, std::string> HealthServer::start(const ListenAddr& addr) {
+  auto port = listen_on(state_->acceptor, addr);
+  if (!port) return port;
+  state_->port = *port;
+  state_->stopped = false;
+  asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), [](std::exception_ptr) {});
+  return port;
+}
+
+void HealthServer::stop() {
+  state_->stopped = true;
+  error_code ignored;
+  state_->acceptor.close(ignored);
+  for (beast::tcp_stream* stream : state_->connections) stream->close();
+}
+
+std::uint16_t HealthServer::port() const { return state_->port; }
+
+std::size_t HealthServer::open_connections() const { return state_->active; }
+
+}  // namespace sluice::observe

@@ -1,0 +1,55 @@
+#pragma once
+// The HTTP endpoint of SLUICE_HEALTH_ADDR: /health, /ready, /metrics on the
+// daemon's io_context (coroutines, one thread). It knows no stage: it reads
+// a HealthReport through a callback and renders the Metrics registry.
+// Bounded by design: header size, per-connection timeout, connection cap.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/asio.hpp"
+#include "common/duration.hpp"
+#include "common/expected.hpp"
+#include "observe/health_report.hpp"
+#include "observe/listen_addr.hpp"
+#include "observe/metrics.hpp"
+
+namespace sluice::observe {
+
+struct HealthServerLimits {
+  std::size_t max_connections = 32;    // more are accepted and closed at once (counted)
+  std::uint32_t header_limit = 8192;   // request line + headers, bytes; larger → 431
+  Duration timeout = std::chrono::seconds(5);  // to send a request head, and to take a response
+  unsigned max_requests_per_connection = 100;
+};
+
+class HealthServer {
+ public:
+  using ReportSource = std::function<HealthReport()>;
+
+  // `metrics` and `io` must outlive the server; `report` is called on the
+  // io_context's thread, once per /health or /ready request.
+  HealthServer(asio::io_context& io, Metrics& metrics, ReportSource report, HealthServerLimits limits = {});
+  ~HealthServer();
+  HealthServer(const HealthServer&) = delete;
+  HealthServer& operator=(const HealthServer&) = delete;
+
+  // Binds and starts accepting; returns the bound port (useful with port 0)
+  // or why it could not listen. An empty host listens on all interfaces.
+  Expected<std::uint16_t, std::string> start(const ListenAddr& addr);
+  // Stops accepting and closes every open connection; idempotent.
+  void stop();
+
+  std::uint16_t port() const;
+  std::size_t open_connections() const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace sluice::observe

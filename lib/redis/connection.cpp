@@ -1,0 +1,193 @@
+#include "redis/connection.hpp"
+
+#include <array>
+#include <string>
+
+#include "redis/handshake.hpp"
+#include "redis/reply_reader.hpp"
+#include "redis/stream.hpp"
+
+namespace sluice::redis {
+
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+struct Link {
+  Link(asio::any_io_executor executor, ConnectOptions opts)
+      : options(std::move(opts)), stream(executor), timer(executor) {}
+
+  ConnectOptions options;
+  Stream stream;
+  ReplyReader reader;
+  asio::steady_timer timer;
+  std::uint64_t generation = 0;  // tells a stale timer from the current deadline
+  bool timed_out = false;
+  bool closed = false;
+  bool closed_by_client = false;
+  Clock::time_point last_received = Clock::now();
+  std::array<char, 16 * 1024> buffer{};
+};
+
+namespace {
+
+using Failure = Unexpected<RedisError>;
+
+// A deadline for the operations in its scope: when it expires first, the
+// stream is closed, which completes whatever is pending with an error. The
+// timer handler holds only a weak reference, so it never outlives the Link.
+class Deadline {
+ public:
+  Deadline(const std::shared_ptr<Link>& link, Duration timeout) : link_(*link) {
+    link->timed_out = false;
+    link->timer.expires_after(timeout);
+    link->timer.async_wait([weak = std::weak_ptr<Link>(link), generation = ++link->generation](error_code ec) {
+      auto l = weak.lock();
+      if (ec || !l || l->generation != generation) return;
+      l->timed_out = true;
+      l->stream.close();
+    });
+  }
+  ~Deadline() {
+    ++link_.generation;
+    link_.timer.cancel();
+  }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+ private:
+  Link& link_;
+};
+
+Failure fail(Link& link, RedisError error) {
+  link.closed = true;
+  link.stream.close();
+  error.message = redact_secret(std::move(error.message), link.options.url.password);
+  return Failure(std::move(error));
+}
+
+RedisError io_error(const Link& link, const error_code& ec, const std::string& during, Duration timeout) {
+  const auto where = Stream::describe(link.options.url);
+  if (link.timed_out) {
+    return {RedisError::Kind::timeout, during + " " + where + " timed out after " + std::to_string(timeout.count()) + "ms"};
+  }
+  if (link.closed_by_client) return {RedisError::Kind::closed, "connection to " + where + " closed"};
+  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::ssl::error::stream_truncated) {
+    return {RedisError::Kind::closed, where + " closed the connection"};
+  }
+  return {RedisError::Kind::io, during + " " + where + " failed: " + ec.message()};
+}
+
+RedisError closed_error(const Link& link) {
+  return {RedisError::Kind::closed, "connection to " + Stream::describe(link.options.url) + " is closed"};
+}
+
+asio::awaitable<Expected<Connection::Done, RedisError>> write(Link& link, std::string bytes, Duration timeout) {
+  error_code ec;
+  co_await link.stream.write_all(asio::buffer(bytes), ec);
+  if (ec) co_return fail(link, io_error(link, ec, "writing to", timeout));
+  co_return Connection::Done{};
+}
+
+asio::awaitable<Expected<RedisReply, RedisError>> read_reply(Link& link, Duration timeout) {
+  for (;;) {
+    auto next = link.reader.next();
+    if (!next) co_return fail(link, next.error());
+    if (*next) co_return std::move(**next);
+    error_code ec;
+    const auto n = co_await link.stream.read_some(asio::buffer(link.buffer), ec);
+    if (ec) co_return fail(link, io_error(link, ec, "reading from", timeout));
+    link.last_received = Clock::now();
+    auto fed = link.reader.feed(std::string_view(link.buffer.data(), n));
+    if (!fed) co_return fail(link, fed.error());
+  }
+}
+
+asio::awaitable<Expected<std::vector<RedisReply>, RedisError>> exchange(Link& link, std::vector<CommandArgs> batch,
+                                                                        Duration timeout) {
+  if (link.closed) co_return Failure(closed_error(link));
+  auto written = co_await write(link, format_commands(batch), timeout);
+  if (!written) co_return Failure(written.error());
+  std::vector<RedisReply> replies;
+  replies.reserve(batch.size());
+  while (replies.size() < batch.size()) {
+    auto reply = co_await read_reply(link, timeout);
+    if (!reply) co_return Failure(reply.error());
+    replies.push_back(std::move(*reply));
+  }
+  co_return replies;
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor executor, ConnectOptions options)
+    : link_(std::make_shared<Link>(executor, std::move(options))) {}
+
+asio::awaitable<Expected<Connection::Done, RedisError>> Connection::connect() {
+  auto link = link_;
+  if (link->closed) co_return Failure(closed_error(*link));
+  const Duration timeout = link->options.connect_timeout;
+  Deadline deadline(link, timeout);
+  auto failed = co_await link->stream.open(link->options);
+  if (link->closed_by_client) co_return fail(*link, closed_error(*link));
+  if (failed) co_return fail(*link, link->timed_out ? io_error(*link, {}, "connecting to", timeout) : *failed);
+  const auto& url = link->options.url;
+  if (auto commands = handshake_commands(url, link->options.client_name); !commands.empty()) {
+    auto replies = co_await exchange(*link, commands, timeout);
+    if (!replies) co_return Failure(replies.error());
+    if (auto refused = check_handshake(url, commands, *replies)) co_return fail(*link, *refused);
+  }
+  co_return Done{};
+}
+
+asio::awaitable<Expected<Connection, RedisError>> Connection::open(asio::any_io_executor executor,
+                                                                   ConnectOptions options) {
+  Connection connection(executor, std::move(options));
+  auto connected = co_await connection.connect();
+  if (!connected) co_return Failure(connected.error());
+  co_return connection;
+}
+
+asio::awaitable<Expected<RedisReply, RedisError>> Connection::command(CommandArgs args) {
+  std::vector<CommandArgs> batch;
+  batch.push_back(std::move(args));
+  auto replies = co_await commands(std::move(batch));
+  if (!replies) co_return Failure(replies.error());
+  co_return std::move(replies->front());
+}
+
+asio::awaitable<Expected<std::vector<RedisReply>, RedisError>> Connection::commands(std::vector<CommandArgs> batch) {
+  auto link = link_;  // keeps the state alive even if this handle is moved meanwhile
+  const Duration timeout = link->options.command_timeout;
+  Deadline deadline(link, timeout);
+  co_return co_await exchange(*link, std::move(batch), timeout);
+}
+
+asio::awaitable<Expected<Connection::Done, RedisError>> Connection::send(CommandArgs args) {
+  auto link = link_;
+  if (link->closed) co_return Failure(closed_error(*link));
+  const Duration timeout = link->options.command_timeout;
+  Deadline deadline(link, timeout);
+  co_return co_await write(*link, format_command(args), timeout);
+}
+
+asio::awaitable<Expected<RedisReply, RedisError>> Connection::receive(std::optional<Duration> timeout) {
+  auto link = link_;
+  if (link->closed) co_return Failure(closed_error(*link));
+  if (!timeout) co_return co_await read_reply(*link, link->options.command_timeout);  // only a send() deadline can expire
+  Deadline deadline(link, *timeout);
+  co_return co_await read_reply(*link, *timeout);
+}
+
+void Connection::close() {
+  link_->closed_by_client = true;
+  if (link_->closed) return;
+  link_->closed = true;
+  link_->stream.close();
+}
+
+bool Connection::is_open() const { return !link_->closed; }
+
+Clock::time_point Connection::last_received() const { return link_->last_received; }
+
+}  // namespace sluice::redis

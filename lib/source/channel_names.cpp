@@ -1,0 +1,68 @@
+#include "source/channel_names.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sluice::source {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string fanout_key_prefix(const config::Settings& settings) {
+  const std::string mode = lower(settings.fanout_prefix);
+  std::string prefix;
+  if (mode == "true") {
+    prefix = "/{db}.";
+  } else if (mode != "false") {
+    prefix = settings.fanout_prefix;
+  }
+  return settings.global_keyprefix + replace_all(prefix, "{db}", std::to_string(settings.redis.db));
+}
+
+std::string publish_channel(const config::Settings& settings, std::string_view exchange,
+                            std::string_view routing_key) {
+  std::string channel = fanout_key_prefix(settings) + std::string(exchange);
+  if (settings.fanout_patterns && !routing_key.empty()) channel += "/" + std::string(routing_key);
+  return channel;
+}
+
+std::string kombu_pattern(const config::Settings& settings, std::string_view exchange,
+                          std::string_view binding_key) {
+  std::string key(binding_key);
+  std::replace(key.begin(), key.end(), '#', '*');
+  return publish_channel(settings, exchange, key);
+}
+
+std::string escape_glob(std::string_view literal) {
+  std::string out;
+  out.reserve(literal.size());
+  for (char c : literal) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+ChannelNames channel_names(const config::Settings& settings) {
+  const std::string exact = escape_glob(fanout_key_prefix(settings) + settings.event_exchange);
+  const std::string suffixed = exact + "/*";
+  ChannelNames out;
+  out.event_patterns = settings.fanout_patterns ? std::vector{suffixed, exact} : std::vector{exact, suffixed};
+  out.pidbox_channel = fanout_key_prefix(settings) + settings.control_exchange + ".pidbox";
+  return out;
+}
+
+}  // namespace sluice::source

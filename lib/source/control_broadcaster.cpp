@@ -1,0 +1,167 @@
+#include "source/control_broadcaster.hpp"
+
+#include <exception>
+#include <vector>
+
+#include "common/uuid.hpp"
+#include "source/channel_names.hpp"
+#include "source/pidbox_message.hpp"
+
+namespace sluice::source {
+
+using Level = observe::Level;
+using SteadyClock = std::chrono::steady_clock;
+
+BroadcastOptions BroadcastOptions::from_settings(const config::Settings& settings) {
+  BroadcastOptions out;
+  out.connect = redis::ConnectOptions::from_settings(settings);
+  out.connect.client_name = "sluiced-control";
+  out.enabled = settings.enable_events;
+  out.pidbox_channel = channel_names(settings).pidbox_channel;
+  out.pidbox_exchange = settings.control_exchange + ".pidbox";
+  out.interval = settings.enable_events_interval;
+  out.retry_min = settings.reconnect_min;
+  out.retry_max = settings.reconnect_max;
+  return out;
+}
+
+ControlBroadcaster::ControlBroadcaster(asio::any_io_executor executor, BroadcastOptions options,
+                                       observe::Logger& log, observe::Metrics& metrics, std::uint64_t seed)
+    : executor_(executor),
+      options_(std::move(options)),
+      log_(log),
+      metrics_(metrics),
+      rng_(seed),
+      backoff_(options_.retry_min, options_.retry_max),
+      wake_timer_(executor) {
+  if (!options_.enabled) return;  // read-only mode: not even a metric that suggests otherwise
+  errors_ = &metrics.counter("sluiced_control_broadcast_errors_total",
+                             "Remote-control broadcasts (enable_events, heartbeat) that could not be published");
+}
+
+void ControlBroadcaster::start() {
+  if (!options_.enabled) return;
+  asio::co_spawn(executor_, run(), [this](std::exception_ptr failure) {
+    if (!failure) return;
+    log_.log(Level::error, "control broadcaster failed (bug); stopping");
+    std::rethrow_exception(failure);
+  });
+}
+
+void ControlBroadcaster::stop() {
+  asio::dispatch(executor_, [this] {
+    stopping_ = true;
+    wake_timer_.cancel();
+    if (connection_) connection_->close();
+  });
+}
+
+void ControlBroadcaster::on_subscribed() {
+  if (!options_.enabled) return;
+  want_enable_ = want_heartbeat_ = true;
+  wake();
+}
+
+void ControlBroadcaster::on_worker_online() {
+  if (!options_.enabled) return;
+  want_enable_ = true;
+  wake();
+}
+
+void ControlBroadcaster::wake() {
+  if (interruptible_) wake_timer_.cancel();
+}
+
+asio::awaitable<void> ControlBroadcaster::wait_until(SteadyClock::time_point deadline, bool interruptible) {
+  interruptible_ = interruptible;
+  wake_timer_.expires_at(deadline);
+  boost::system::error_code ec;
+  co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  interruptible_ = false;
+}
+
+asio::awaitable<void> ControlBroadcaster::run() {
+  next_periodic_ = SteadyClock::now() + options_.interval;
+  while (!stopping_) {
+    if (SteadyClock::now() >= next_periodic_) want_enable_ = true;
+    // (co_await only as a full statement: g++ 12 miscompiles it inside conditions)
+    bool published = true;
+    if (want_enable_ || want_heartbeat_) published = co_await publish_pending();
+    if (!published) {
+      co_await wait_until(SteadyClock::now() + backoff_.next(rng_), false);
+      continue;
+    }
+    backoff_.reset();
+    if (!want_enable_ && !want_heartbeat_) co_await wait_until(next_periodic_, true);
+  }
+}
+
+asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ControlBroadcaster::ensure_connected() {
+  if (connection_ && connection_->is_open()) co_return redis::Connection::Done{};
+  connection_.emplace(executor_, options_.connect);
+  redis::Connection connection = *connection_;
+  co_return co_await connection.connect();
+}
+
+asio::awaitable<bool> ControlBroadcaster::publish_pending() {
+  std::vector<std::string> methods;
+  if (want_enable_) methods.emplace_back("enable_events");
+  if (want_heartbeat_) methods.emplace_back("heartbeat");
+  auto replies = co_await publish(methods);
+  // A kept connection may have died quietly (server restart, idle timeout):
+  // that is only found out now, so one fresh connection gets one more try.
+  if (!replies && !stopping_) replies = co_await publish(methods);
+  if (stopping_) co_return false;
+  if (!replies) {
+    note_failure(replies.error().message);
+    co_return false;
+  }
+  // Delivered to Redis: whatever the replies say, these triggers are done.
+  want_enable_ = want_heartbeat_ = false;
+  next_periodic_ = SteadyClock::now() + options_.interval;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    const auto& reply = (*replies)[i];
+    if (reply.is_error()) {
+      note_failure("PUBLISH refused: " + *reply.text());  // e.g. an ACL user without +publish
+    } else {
+      note_success(methods[i], reply.as_integer().value_or(0));
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> ControlBroadcaster::publish(
+    const std::vector<std::string>& methods) {
+  auto connected = co_await ensure_connected();
+  if (!connected) co_return Unexpected(connected.error());
+  const double expires = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() +
+                                                       options_.interval).count();
+  std::vector<redis::CommandArgs> batch;
+  for (const auto& method : methods) {
+    const PidboxBroadcast broadcast{method, options_.pidbox_exchange, ++clock_, expires, random_uuid4(rng_)};
+    batch.push_back({"PUBLISH", options_.pidbox_channel, pidbox_message(broadcast)});
+  }
+  redis::Connection connection = *connection_;
+  co_return co_await connection.commands(std::move(batch));
+}
+
+void ControlBroadcaster::note_failure(const std::string& error) {
+  errors_->inc();
+  if (failing_) return;
+  failing_ = true;
+  log_.log(Level::warn, "control broadcast failed; will retry", {{"error", error}});
+}
+
+void ControlBroadcaster::note_success(const std::string& method, std::int64_t receivers) {
+  metrics_.counter("sluiced_control_broadcasts_total", "Remote-control broadcasts published",
+                   {{"method", method}})
+      .inc();
+  const bool restored = failing_;
+  failing_ = false;
+  const Level level = (restored || !announced_) ? Level::info : Level::debug;
+  announced_ = true;
+  log_.log(level, restored ? "control broadcasts restored" : "control broadcast published",
+           {{"method", method}, {"channel", options_.pidbox_channel}, {"receivers", std::to_string(receivers)}});
+}
+
+}  // namespace sluice::source

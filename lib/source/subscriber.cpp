@@ -1,0 +1,231 @@
+#include "source/subscriber.hpp"
+
+#include <exception>
+#include <mutex>
+
+#include "source/channel_names.hpp"
+#include "redis/stream.hpp"
+#include "source/keepalive.hpp"
+
+namespace sluice::source {
+
+using redis::RedisError;
+using Level = observe::Level;
+
+struct Subscriber::Shared {
+  explicit Shared(SteadyClock::time_point now) : status(now) {}
+  mutable std::mutex mutex;
+  LinkStatus status;
+  bool finished = false;
+};
+
+SubscriberOptions SubscriberOptions::from_settings(const config::Settings& settings) {
+  SubscriberOptions out;
+  out.connect = redis::ConnectOptions::from_settings(settings);
+  out.connect.client_name = "sluiced-events";
+  out.patterns = channel_names(settings).event_patterns;
+  out.reconnect_min = settings.reconnect_min;
+  out.reconnect_max = settings.reconnect_max;
+  out.max_message_bytes = settings.max_message_bytes;
+  return out;
+}
+
+Subscriber::Subscriber(asio::any_io_executor executor, SubscriberOptions options, observe::Logger& log,
+                       observe::Metrics& metrics, MessageHandler on_message, std::uint64_t seed)
+    : executor_(executor),
+      options_(std::move(options)),
+      log_(log),
+      metrics_(metrics),
+      on_message_(std::move(on_message)),
+      rng_(seed),
+      backoff_(options_.reconnect_min, options_.reconnect_max),
+      retry_timer_(executor),
+      shared_(std::make_shared<Shared>(SteadyClock::now())),
+      drop_log_limit_(std::chrono::minutes(1)) {
+  register_metrics(metrics);
+}
+
+void Subscriber::register_metrics(observe::Metrics& m) {
+  received_ = &m.counter("sluiced_redis_messages_received_total", "Pub/sub messages received from Redis");
+  dropped_too_large_ = &m.counter("sluiced_redis_messages_dropped_total",
+                                  "Pub/sub messages dropped by the source", {{"reason", "too_large"}});
+  reconnects_ = &m.counter("sluiced_redis_reconnects_total",
+                           "Event subscriptions regained after the Redis connection was lost");
+  connected_ = &m.gauge("sluiced_redis_connected", "1 while the event subscription on Redis is confirmed");
+  // Read at scrape time: it grows while disconnected, between state changes.
+  m.counter_callback("sluiced_redis_disconnected_seconds_total",
+                   "Seconds without a confirmed event subscription since start", {}, [shared = shared_] {
+                     const std::lock_guard lock(shared->mutex);
+                     return shared->status.disconnected_seconds(SteadyClock::now());
+                   });
+}
+
+void Subscriber::start() {
+  asio::co_spawn(executor_, run(), [this](std::exception_ptr failure) {
+    if (!failure) return;
+    log_.log(Level::error, "redis subscriber failed (bug); stopping");
+    std::rethrow_exception(failure);  // a bug, not a broker condition: let the daemon exit
+  });
+}
+
+void Subscriber::stop() {
+  asio::dispatch(executor_, [this] { halt(); });
+}
+
+void Subscriber::halt() {
+  stopping_ = true;
+  retry_timer_.cancel();
+  if (connection_) connection_->close();
+}
+
+SubscriberState Subscriber::state() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->status.state();
+}
+
+bool Subscriber::finished() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->finished;
+}
+
+asio::awaitable<void> Subscriber::run() {
+  while (!stopping_) {
+    const RedisError ended = co_await attempt();
+    if (stopping_) break;
+    record_end(ended);
+    co_await pause();
+  }
+  connected_->set(0);
+  {
+    const std::lock_guard lock(shared_->mutex);
+    shared_->finished = true;
+  }
+  log_.log(Level::info, "redis subscriber stopped");
+}
+
+asio::awaitable<RedisError> Subscriber::attempt() {
+  connection_.emplace(executor_, options_.connect);
+  redis::Connection connection = *connection_;  // our own handle; halt() closes the shared one
+  auto connected = co_await connection.connect();
+  if (!connected) co_return connected.error();
+  {
+    const std::lock_guard lock(shared_->mutex);
+    note(shared_->status.connected(SteadyClock::now()));
+  }
+  co_return co_await session(connection);
+}
+
+void Subscriber::record_end(const RedisError& ended) {
+  connection_.reset();
+  connected_->set(0);
+  const std::lock_guard lock(shared_->mutex);
+  auto& status = shared_->status;
+  if (status.state().subscribed) {
+    note(status.lost(SteadyClock::now(), ended), ended.message);
+    return;
+  }
+  metrics_
+      .counter("sluiced_redis_connect_errors_total", "Failed attempts to connect and subscribe to Redis",
+               {{"kind", std::string(redis::to_string(ended.kind))}})
+      .inc();
+  note(status.attempt_failed(SteadyClock::now(), ended), ended.message);
+}
+
+asio::awaitable<void> Subscriber::pause() {
+  const auto delay = backoff_.next(rng_);
+  log_.log(Level::debug, "redis reconnect scheduled", {{"delay_ms", std::to_string(delay.count())}});
+  retry_timer_.expires_after(delay);
+  boost::system::error_code ec;
+  co_await retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
+  auto refused = co_await confirm_subscription(connection);
+  if (refused) co_return *refused;
+  {
+    const std::lock_guard lock(shared_->mutex);
+    const auto change = shared_->status.subscribed(SteadyClock::now());
+    if (change == LinkStatus::Note::resubscribed) reconnects_->inc();
+    note(change);
+  }
+  connected_->set(1);
+  backoff_.reset();
+  if (on_subscribed_ && !stopping_) on_subscribed_();
+  const auto keepalive = Keepalive::start(executor_, connection, options_.keepalive_interval);
+  for (;;) {
+    auto reply = co_await connection.receive();
+    if (!reply) {
+      keepalive->stop();
+      if (!keepalive->expired()) co_return reply.error();
+      co_return RedisError{RedisError::Kind::timeout, "no data from Redis (not even a PING reply) for " +
+                                                          std::to_string(2 * options_.keepalive_interval.count()) +
+                                                          "ms"};
+    }
+    handle(redis::parse_push(std::move(*reply)));
+  }
+}
+
+asio::awaitable<std::optional<RedisError>> Subscriber::confirm_subscription(redis::Connection& connection) {
+  redis::CommandArgs args{"PSUBSCRIBE"};
+  args.insert(args.end(), options_.patterns.begin(), options_.patterns.end());
+  auto sent = co_await connection.send(std::move(args));
+  if (!sent) co_return sent.error();
+  std::size_t confirmed = 0;
+  while (confirmed < options_.patterns.size()) {
+    auto reply = co_await connection.receive(options_.connect.command_timeout);
+    if (!reply) co_return reply.error();
+    if (const auto* refused = std::get_if<redis::RedisReply::Error>(&reply->value)) {
+      connection.close();  // e.g. an ACL user without access to the channels: NOPERM
+      co_return RedisError{RedisError::Kind::auth, "PSUBSCRIBE refused: " + refused->text};
+    }
+    auto push = redis::parse_push(std::move(*reply));
+    if (push.kind == redis::PubSubPush::Kind::subscribed) {
+      ++confirmed;
+    } else {
+      handle(std::move(push));  // a message for an already confirmed pattern
+    }
+  }
+  co_return std::nullopt;
+}
+
+void Subscriber::handle(redis::PubSubPush&& push) {
+  if (push.kind != redis::PubSubPush::Kind::message || stopping_) return;  // pong, confirmations
+  received_->inc();
+  if (push.payload.size() > options_.max_message_bytes) {
+    dropped_too_large_->inc();
+    std::uint64_t suppressed = 0;
+    if (drop_log_limit_.allow("too_large", observe::LogRateLimiter::Clock::now(), suppressed)) {
+      log_.log(Level::warn, "dropped a pub/sub message larger than max-message-bytes",
+               {{"channel", push.channel}, {"bytes", std::to_string(push.payload.size())},
+                {"suppressed", std::to_string(suppressed)}});
+    }
+    return;
+  }
+  on_message_(RedisMessage{std::move(push.pattern), std::move(push.channel), std::move(push.payload)});
+}
+
+void Subscriber::note(LinkStatus::Note note, const std::string& error) {
+  const std::string where = redis::Stream::describe(options_.connect.url);
+  switch (note) {
+    case LinkStatus::Note::quiet: return;
+    case LinkStatus::Note::connected:
+      log_.log(Level::debug, "redis connected", {{"redis", where}});
+      return;
+    case LinkStatus::Note::subscribed:
+    case LinkStatus::Note::resubscribed: {
+      std::string patterns;
+      for (const auto& p : options_.patterns) patterns += (patterns.empty() ? "" : " ") + p;
+      log_.log(Level::info, note == LinkStatus::Note::subscribed ? "redis subscribed" : "redis resubscribed",
+               {{"redis", where}, {"patterns", patterns}});
+      return;
+    }
+    case LinkStatus::Note::lost:
+      log_.log(Level::warn, "redis connection lost; reconnecting", {{"redis", where}, {"error", error}});
+      return;
+    case LinkStatus::Note::unavailable:
+      log_.log(Level::warn, "redis unavailable; retrying with backoff", {{"redis", where}, {"error", error}});
+      return;
+  }
+}
+
+}  // namespace sluice::source

@@ -1,0 +1,101 @@
+// The health server under abuse: floods beyond the connection cap, clients
+// that never finish a request, and a stop with connections still open.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "integration/observe/live_health_server.hpp"
+#include "support/eventually.hpp"
+#include "support/http_probe.hpp"
+
+namespace sluice::observe {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::eventually;
+using testing::TestConnection;
+
+constexpr const char* kGetHealth = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
+  HealthServerLimits limits;
+  limits.max_connections = 4;
+  limits.timeout = 60s;  // the held connections must not time out during the test
+  LiveHealthServer live(limits);
+  live.set_report(healthy_report());
+  constexpr int kClients = 60;
+  std::vector<TestConnection> clients;
+  for (int i = 0; i < kClients; ++i) {
+    auto c = TestConnection::open(live.port());
+    ASSERT_TRUE(c) << "connect " << i;
+    clients.push_back(std::move(*c));
+  }
+  // The first four accepted hold their slots (no request yet): all others are refused.
+  ASSERT_TRUE(eventually([&] { return live.sample("sluiced_health_connections_refused_total") == kClients - 4; }));
+  EXPECT_EQ(live.open_connections(), 4u);
+
+  int answered = 0, refused = 0;
+  for (auto& c : clients) {
+    c.send(kGetHealth);  // may fail on a refused connection: that is the point
+    auto reply = testing::parse_http_reply(c.read_until_closed());
+    (reply && reply->status == 200) ? ++answered : ++refused;
+    c.close();  // the server lingers until the client closes too
+  }
+  EXPECT_EQ(answered, 4);
+  EXPECT_EQ(refused, kClients - 4);
+  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+  EXPECT_EQ(testing::http_get(live.port(), "/health").status, 200);  // still serving afterwards
+}
+
+TEST(HealthServerLimits, SlowLorisIsClosedByTheTimeout) {
+  HealthServerLimits limits;
+  limits.timeout = 200ms;
+  LiveHealthServer live(limits);
+  auto c = TestConnection::open(live.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // never finished
+  EXPECT_TRUE(c->wait_closed());
+  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+}
+
+TEST(HealthServerLimits, TricklingBytesDoesNotExtendTheTimeout) {
+  HealthServerLimits limits;
+  limits.timeout = 200ms;
+  LiveHealthServer live(limits);
+  auto c = TestConnection::open(live.port());
+  ASSERT_TRUE(c);
+  c->send("GET /health HTTP/1.1\r\n");
+  // One header byte every 20 ms would take minutes to fill the header limit;
+  // the deadline covers the whole head, so the server hangs up long before.
+  int sent = 0;
+  while (sent < 8000 && c->send("a")) {
+    ++sent;
+    if (c->wait_closed(20ms)) break;
+  }
+  EXPECT_LT(sent, 8000);
+  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+}
+
+TEST(HealthServerLimits, IdleConnectionNeverSendingIsClosed) {
+  HealthServerLimits limits;
+  limits.timeout = 200ms;
+  LiveHealthServer live(limits);
+  auto c = TestConnection::open(live.port());
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->wait_closed());
+}
+
+TEST(HealthServerLimits, StopClosesOpenConnections) {
+  HealthServerLimits limits;
+  limits.timeout = 60s;
+  LiveHealthServer live(limits);
+  auto c = TestConnection::open(live.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(eventually([&] { return live.open_connections() == 1; }));
+  live.on_loop([&] { live.server().stop(); });
+  EXPECT_TRUE(c->wait_closed());
+  EXPECT_FALSE(TestConnection::open(live.port()));  // no longer listening
+}
+
+}  // namespace
+}  // namespace sluice::observe

@@ -1,0 +1,87 @@
+// systemd/sluiced.service: what the daemon relies on is set, and systemd's
+// own checker accepts the unit (skipped where systemd-analyze is missing).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+#include "support/run_process.hpp"
+#include "support/test_paths.hpp"
+
+namespace sluice::testing {
+namespace {
+
+std::string unit_text() { return read_file(source_path("systemd/sluiced.service")); }
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(SystemdUnit, DeclaresNotifyWatchdogAndSandbox) {
+  const std::string unit = unit_text();
+  for (const char* line :
+       {"Type=notify", "NotifyAccess=main", "EnvironmentFile=/etc/sluiced/sluiced.env", "Restart=on-failure",
+        "DynamicUser=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
+        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SystemCallFilter=@system-service",
+        "CapabilityBoundingSet=", "RestartPreventExitStatus=78 64"}) {
+    EXPECT_TRUE(has_line(unit, line)) << line;
+  }
+  EXPECT_TRUE(std::regex_search(unit, std::regex("\nWatchdogSec=[1-9][0-9]*s\n")));
+}
+
+// A copy of the unit whose ExecStart names the binary just built, since
+// verify checks that the command exists.
+class UnitCopy {
+ public:
+  UnitCopy() {
+    char dir[] = "/tmp/sluiced-unit-XXXXXX";
+    if (::mkdtemp(dir)) dir_ = dir;
+    std::string unit = unit_text();
+    const std::string exec = "ExecStart=/usr/local/bin/sluiced";
+    unit.replace(unit.find(exec), exec.size(), std::string("ExecStart=") + SLUICED_BINARY);
+    std::ofstream(path()) << unit;
+  }
+  ~UnitCopy() {
+    std::remove(path().c_str());
+    ::rmdir(dir_.c_str());
+  }
+  std::string path() const { return dir_ + "/sluiced.service"; }
+
+ private:
+  std::string dir_;
+};
+
+std::vector<std::string> env_with_path() {
+  const char* path = std::getenv("PATH");
+  return {std::string("PATH=") + (path ? path : "/usr/bin:/bin"), "SYSTEMD_COLORS=0", "SYSTEMD_PAGER="};
+}
+
+TEST(SystemdUnit, SystemdAnalyzeVerifyAcceptsIt) {
+  const std::string analyze = find_program("systemd-analyze");
+  if (analyze.empty()) GTEST_SKIP() << "systemd-analyze not installed";
+  UnitCopy copy;
+  auto result = run_process({analyze, "verify", copy.path()}, env_with_path());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output, "") << "systemd-analyze verify warns";
+}
+
+TEST(SystemdUnit, SecurityExposureStaysLow) {
+  const std::string analyze = find_program("systemd-analyze");
+  if (analyze.empty()) GTEST_SKIP() << "systemd-analyze not installed";
+  UnitCopy copy;
+  auto result = run_process({analyze, "security", "--offline=true", "--no-pager", copy.path()}, env_with_path());
+  std::smatch match;
+  if (!std::regex_search(result.output, match, std::regex("Overall exposure level for [^:]+: ([0-9.]+)"))) {
+    GTEST_SKIP() << "exposure not computed here: " << result.output.substr(0, 300);
+  }
+  const double exposure = std::stod(match[1]);
+  RecordProperty("systemd_exposure", match[1].str());
+  std::printf("systemd-analyze security exposure: %.1f\n", exposure);
+  EXPECT_LE(exposure, 2.0) << result.output;  // "OK"; a dropped sandbox option would raise it
+}
+
+}  // namespace
+}  // namespace sluice::testing

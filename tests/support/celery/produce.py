@@ -1,0 +1,39 @@
+"""Sends Celery tasks by name for sluiced's end-to-end tests.
+
+Usage: produce.py [--every SECONDS] [--count N] TASK [JSON_ARG ...]
+
+Sends TASK with the JSON-decoded positional arguments COUNT times (0 =
+until stopped with SIGTERM), waiting SECONDS between sends, and prints
+one task id per line. Broker and options come from the same environment
+variables as sluice_test_app.
+"""
+import argparse
+import json
+import signal
+import sys
+import time
+
+from sluice_test_app import app
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--every', type=float, default=0.0)
+    parser.add_argument('--count', type=int, default=1)
+    parser.add_argument('task')
+    parser.add_argument('args', nargs='*')
+    options = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    args = [json.loads(a) for a in options.args]
+    sent = 0
+    with app.producer_or_acquire() as producer:
+        while options.count == 0 or sent < options.count:
+            result = app.send_task(options.task, args=args, producer=producer)
+            print(result.id, flush=True)
+            sent += 1
+            if options.every:
+                time.sleep(options.every)
+
+
+if __name__ == '__main__':
+    main()

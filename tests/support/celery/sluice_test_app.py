@@ -1,0 +1,90 @@
+"""A tiny Celery application for sluiced's end-to-end tests.
+
+Modelled on the app that produced the protocol captures
+(tests/fixtures/celery-5.2): same task names, so expectations carry over.
+Run only with Debian's interpreter (/usr/bin/python3) and Debian's
+python3-celery; everything talks to loopback only.
+
+Configuration from the environment (set by tests/support/celery_worker.cpp):
+
+  SLUICE_TEST_BROKER       broker URL (required), e.g. redis://127.0.0.1:PORT/0
+  SLUICE_TEST_BACKEND      result backend (default: none)
+  SLUICE_TEST_TRANSPORT    JSON object merged into broker_transport_options
+  SLUICE_TEST_SENT_EVENT   "1" (default) -> task_send_sent_event=True
+  SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
+"""
+import json
+import os
+import time
+
+from celery import Celery
+from celery.exceptions import Reject
+
+app = Celery('sluice_test_app',
+             broker=os.environ['SLUICE_TEST_BROKER'],
+             backend=os.environ.get('SLUICE_TEST_BACKEND') or None)
+
+_transport = json.loads(os.environ.get('SLUICE_TEST_TRANSPORT') or '{}')
+
+app.conf.update(
+    task_send_sent_event=os.environ.get('SLUICE_TEST_SENT_EVENT', '1') == '1',
+    accept_content=['json'],
+    broker_transport_options=_transport,
+    result_backend_transport_options=_transport,
+    worker_hijack_root_logger=True,
+    broker_connection_retry_on_startup=True,
+    event_exchange=os.environ.get('SLUICE_TEST_EVENT_EXCHANGE', 'celeryev'),
+    control_exchange=os.environ.get('SLUICE_TEST_CONTROL_EXCHANGE', 'celery'),
+)
+
+
+@app.task(name='fixture.add')
+def add(x, y):
+    return x + y
+
+
+@app.task(name='fixture.echo')
+def echo(text, **kwargs):
+    return {'text': text, 'kwargs': kwargs}
+
+
+@app.task(name='fixture.fail')
+def fail(msg):
+    raise ValueError(msg)
+
+
+@app.task(name='fixture.flaky', bind=True, max_retries=2, default_retry_delay=1)
+def flaky(self, succeed_after):
+    """Retries (task-retried) until `succeed_after` retries were done."""
+    if self.request.retries < succeed_after:
+        raise self.retry(exc=RuntimeError('flaky attempt %d' % self.request.retries))
+    return 'ok after %d retries' % self.request.retries
+
+
+@app.task(name='fixture.reject', bind=True, acks_late=True)
+def reject(self, requeue_first=False):
+    redelivered = bool((self.request.delivery_info or {}).get('redelivered'))
+    if requeue_first and not redelivered:
+        raise Reject('first delivery, requeue', requeue=True)
+    raise Reject('rejected for good', requeue=False)
+
+
+@app.task(name='fixture.sleep')
+def sleep(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+@app.task(name='fixture.parent', bind=True)
+def parent(self, n):
+    """Starts a child task, so the child carries parent_id/root_id."""
+    return add.delay(n, n).id
+
+
+@app.task(name='fixture.progress', bind=True)
+def progress(self, steps):
+    """Emits custom task-progress events through Task.send_event."""
+    for i in range(steps):
+        self.send_event('task-progress', current=i + 1, total=steps)
+        time.sleep(0.05)
+    return steps

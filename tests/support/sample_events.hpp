@@ -1,0 +1,38 @@
+#pragma once
+// Contract-valid ingest events for delivery tests, numbered so tests can
+// check order and completeness of what the server accepted.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::testing {
+
+inline constexpr char kSampleConnectionId[] = "550e8400-e29b-41d4-a716-446655440000";
+
+// A job_state_change for job `job` carrying sequence number `seq`
+// (in job.extensions.seq), padded with `padding` bytes of text if asked.
+inline std::string sample_job_event(const std::string& job, long long seq, std::size_t padding = 0) {
+  nlohmann::ordered_json event = {
+      {"type", "job_state_change"},
+      {"timestamp", "2026-02-27T10:30:00.000Z"},
+      {"framework", "celery"},
+      {"connectionId", kSampleConnectionId},
+      {"job", {{"externalId", job}, {"name", "tasks.add"}, {"state", "active"}, {"attempt", 1},
+               {"extensions", {{"seq", seq}}}}}};
+  if (padding > 0) event["job"]["stacktrace"] = std::string(padding, 'x');
+  return event.dump();
+}
+
+struct SampleKey {
+  std::string job;
+  long long seq = -1;
+};
+
+inline SampleKey sample_key(const std::string& event) {
+  const auto doc = nlohmann::json::parse(event, nullptr, false);
+  if (!doc.is_object() || !doc.contains("job")) return {};
+  return SampleKey{doc["job"].value("externalId", ""), doc["job"]["extensions"].value("seq", -1LL)};
+}
+
+}  // namespace sluice::testing

@@ -1,0 +1,63 @@
+#include "redis/handshake.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sluice::redis {
+namespace {
+
+config::RedisUrl url_with(std::string user, std::string password, int db) {
+  config::RedisUrl url;
+  url.host = "127.0.0.1";
+  url.username = std::move(user);
+  url.password = std::move(password);
+  url.db = db;
+  return url;
+}
+
+// Checks replies for the commands handshake_commands() builds for `url`.
+std::optional<RedisError> check(const config::RedisUrl& url, const std::string& name,
+                                const std::vector<RedisReply>& replies) {
+  return check_handshake(url, handshake_commands(url, name), replies);
+}
+
+TEST(Handshake, NothingToSendForTheDefaults) { EXPECT_TRUE(handshake_commands(url_with("", "", 0), "").empty()); }
+
+TEST(Handshake, PasswordOnlyAuthSelectAndName) {
+  EXPECT_EQ(handshake_commands(url_with("", "s3cret", 3), "sluiced-events"),
+            (std::vector<CommandArgs>{{"AUTH", "s3cret"}, {"SELECT", "3"}, {"CLIENT", "SETNAME", "sluiced-events"}}));
+}
+
+TEST(Handshake, AclUserAuth) {
+  EXPECT_EQ(handshake_commands(url_with("alice", "pw", 0), ""), (std::vector<CommandArgs>{{"AUTH", "alice", "pw"}}));
+}
+
+TEST(Handshake, AcceptsOkReplies) {
+  EXPECT_FALSE(check(url_with("", "pw", 2), "", {RedisReply::status("OK"), RedisReply::status("OK")}));
+}
+
+TEST(Handshake, ARefusedClientNameDoesNotMatter) {
+  EXPECT_FALSE(check(url_with("u", "pw", 0), "n", {RedisReply::status("OK"), RedisReply::error("NOPERM client")}));
+}
+
+TEST(Handshake, AuthFailureNeverShowsThePassword) {
+  const auto url = url_with("", "hunter2", 0);
+  // A (hypothetical) server that echoes the password back.
+  auto error = check(url, "", {RedisReply::error("WRONGPASS hunter2 is wrong")});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, RedisError::Kind::auth);
+  EXPECT_EQ(error->message, "authentication failed: WRONGPASS **** is wrong");
+}
+
+TEST(Handshake, SelectFailureNamesTheDatabase) {
+  auto error = check(url_with("", "", 99), "", {RedisReply::error("ERR DB index is out of range")});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->message, "SELECT 99 failed: ERR DB index is out of range");
+}
+
+TEST(RedactSecret, ReplacesEveryOccurrence) {
+  EXPECT_EQ(redact_secret("a pw b pwpw", "pw"), "a **** b ********");
+  EXPECT_EQ(redact_secret("nothing", ""), "nothing");
+}
+
+}  // namespace
+}  // namespace sluice::redis

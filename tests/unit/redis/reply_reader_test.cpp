@@ -1,0 +1,89 @@
+#include "redis/reply_reader.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sluice::redis {
+namespace {
+
+RedisReply parse_one(std::string_view resp) {
+  ReplyReader reader;
+  EXPECT_TRUE(reader.feed(resp));
+  auto next = reader.next();
+  EXPECT_TRUE(next.has_value());
+  EXPECT_TRUE(next->has_value());
+  return std::move(**next);
+}
+
+TEST(ReplyReader, ConvertsEveryRespTwoType) {
+  EXPECT_EQ(parse_one("+OK\r\n"), RedisReply::status("OK"));
+  EXPECT_EQ(parse_one("-ERR unknown command\r\n"), RedisReply::error("ERR unknown command"));
+  EXPECT_EQ(parse_one(":-42\r\n"), RedisReply::integer(-42));
+  EXPECT_EQ(parse_one("$5\r\nhello\r\n"), RedisReply::bulk("hello"));
+  EXPECT_EQ(parse_one("$0\r\n\r\n"), RedisReply::bulk(""));
+  EXPECT_EQ(parse_one("$-1\r\n"), RedisReply::nil());
+  EXPECT_EQ(parse_one("*-1\r\n"), RedisReply::nil());
+  EXPECT_EQ(parse_one("*0\r\n"), RedisReply::array({}));
+}
+
+TEST(ReplyReader, KeepsBinaryBulkStringsByteExact) {
+  const std::string bytes("a\0b\r\n\xff", 6);
+  EXPECT_EQ(parse_one("$6\r\n" + bytes + "\r\n"), RedisReply::bulk(bytes));
+}
+
+TEST(ReplyReader, ConvertsNestedArrays) {
+  const auto reply = parse_one("*3\r\n$8\r\npmessage\r\n*2\r\n:1\r\n$-1\r\n+x\r\n");
+  EXPECT_EQ(reply, RedisReply::array({RedisReply::bulk("pmessage"),
+                                      RedisReply::array({RedisReply::integer(1), RedisReply::nil()}),
+                                      RedisReply::status("x")}));
+}
+
+TEST(ReplyReader, WaitsForPartialRepliesByteByByte) {
+  const std::string resp = "*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$3\r\nchn\r\n$7\r\npayload\r\n";
+  ReplyReader reader;
+  for (size_t i = 0; i + 1 < resp.size(); ++i) {
+    ASSERT_TRUE(reader.feed(resp.substr(i, 1)));
+    auto next = reader.next();
+    ASSERT_TRUE(next.has_value());
+    ASSERT_FALSE(next->has_value()) << "complete after " << i + 1 << " bytes";
+  }
+  ASSERT_TRUE(reader.feed(resp.substr(resp.size() - 1)));
+  auto next = reader.next();
+  ASSERT_TRUE(next.has_value() && next->has_value());
+  EXPECT_EQ((**next).as_array()->size(), 4u);
+  EXPECT_FALSE(reader.next()->has_value());
+}
+
+TEST(ReplyReader, ReturnsSeveralRepliesFromOneFeed) {
+  ReplyReader reader;
+  ASSERT_TRUE(reader.feed(":1\r\n:2\r\n:3"));
+  EXPECT_EQ(**reader.next(), RedisReply::integer(1));
+  EXPECT_EQ(**reader.next(), RedisReply::integer(2));
+  EXPECT_FALSE(reader.next()->has_value());
+  ASSERT_TRUE(reader.feed("\r\n"));
+  EXPECT_EQ(**reader.next(), RedisReply::integer(3));
+}
+
+TEST(ReplyReader, ReportsProtocolErrors) {
+  ReplyReader reader;
+  ASSERT_TRUE(reader.feed("?what\r\n"));
+  auto next = reader.next();
+  ASSERT_FALSE(next.has_value());
+  EXPECT_EQ(next.error().kind, RedisError::Kind::protocol);
+  EXPECT_NE(next.error().message.find("invalid reply"), std::string::npos);
+}
+
+TEST(RedisReply, AccessorsAndPrinting) {
+  EXPECT_EQ(*RedisReply::bulk("b").text(), "b");
+  EXPECT_EQ(*RedisReply::status("OK").text(), "OK");
+  EXPECT_EQ(*RedisReply::error("ERR x").text(), "ERR x");
+  EXPECT_EQ(RedisReply::integer(3).text(), nullptr);
+  EXPECT_EQ(RedisReply::integer(3).as_integer(), 3);
+  EXPECT_FALSE(RedisReply::bulk("3").as_integer());
+  EXPECT_TRUE(RedisReply::error("E").is_error());
+  std::ostringstream out;
+  out << RedisReply::array({RedisReply::bulk("a"), RedisReply::integer(1), RedisReply::nil()});
+  EXPECT_EQ(out.str(), R"(["a", :1, (nil)])");
+}
+
+}  // namespace
+}  // namespace sluice::redis

@@ -3,12 +3,7 @@
 #include <map>
 #include <set>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-
+#include "observe/beast_http.hpp"
 #include "observe/http_request.hpp"
 #include "observe/listen_socket.hpp"
 

@@ -1,7 +1,5 @@
 #include "observe/http_request.hpp"
 
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
 
 namespace sluice::observe {
 

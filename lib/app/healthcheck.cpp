@@ -2,17 +2,10 @@
 // container images need no curl. Exit 0 on 200, else 1 with one line on
 // stderr saying why (the server's reasons when it gave any).
 
-#include "common/asio.hpp"  // first: before anything that includes Asio
-
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "observe/beast_http.hpp"  // includes Asio the project's way, first
 #include "observe/listen_addr.hpp"
 
 namespace sluice::app {

@@ -3,12 +3,7 @@
 #include <map>
 #include <set>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-
+#include "observe/beast_http.hpp"
 #include "observe/http_request.hpp"
 #include "observe/listen_socket.hpp"
 
@@ -125,8 +120,9 @@ asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket
     stream.expires_after(state->limits.timeout);
     error_code ec;
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (state->stopped) break;  // after stop() neither metrics nor the report source is touched
     std::optional<Response> response = ec ? response_for_read_error(ec) : respond(*state, head_of(parser));
-    if (!response || state->stopped) break;
+    if (!response) break;
     state->requests(response->status).inc();
     const bool keep_alive = !ec && !response->close && parser.get().keep_alive() && served + 1 < max_requests;
     const unsigned version = ec ? 11 : parser.get().version();
@@ -140,11 +136,6 @@ asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket
   stream.socket().close(ignored);
 }
 
-bool out_of_descriptors(const error_code& ec) {
-  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-         ec == asio::error::no_memory || ec.value() == ENFILE;
-}
-
 asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
   auto executor = co_await asio::this_coro::executor;
   while (!state->stopped) {
@@ -152,13 +143,13 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
     error_code ec;
     co_await state->acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (state->stopped || ec == asio::error::operation_aborted) break;
-    if (out_of_descriptors(ec)) {
-      // Accepting again at once would spin; open connections time out soon.
+    if (ec) {
+      // Out of descriptors or memory: accepting again at once would spin,
+      // and open connections free their slots within the timeout.
       asio::steady_timer pause(executor, std::chrono::milliseconds(50));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (ec) continue;
     if (state->active >= state->limits.max_connections) {
       state->refused.inc();
       socket.close(ec);

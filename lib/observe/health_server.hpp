@@ -30,8 +30,10 @@ class HealthServer {
  public:
   using ReportSource = std::function<HealthReport()>;
 
-  // `metrics` and `io` must outlive the server; `report` is called on the
-  // io_context's thread, once per /health or /ready request.
+  // `report` is called on the io_context's thread, once per /health or
+  // /ready request. `metrics` and `report` are used only until stop() (or
+  // destruction); pending coroutines may outlive the server until the
+  // io_context runs them to their end or is destroyed.
   HealthServer(asio::io_context& io, Metrics& metrics, ReportSource report, HealthServerLimits limits = {});
   ~HealthServer();
   HealthServer(const HealthServer&) = delete;

@@ -1,7 +1,5 @@
 #include "observe/http_request.hpp"
 
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
 
 namespace sluice::observe {
 
@@ -15,7 +13,10 @@ void limit_request(RequestParser& parser, std::uint32_t header_limit) {
 
 RequestHead head_of(const RequestParser& parser) {
   const auto& message = parser.get();
-  const bool has_body = parser.chunked() || parser.content_length().value_or(0) > 0;
+  // The parser has validated Content-Length; reading the field avoids
+  // boost::optional, which g++ 12 flags as maybe-uninitialized under ASan.
+  const auto length = message[http::field::content_length];
+  const bool has_body = parser.chunked() || (!length.empty() && length.find_first_not_of('0') != length.npos);
   return {std::string(message.method_string()), std::string(message.target()), has_body};
 }
 

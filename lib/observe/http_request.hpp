@@ -7,10 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "common/asio.hpp"  // first: before anything that includes Asio
-
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
+#include "observe/beast_http.hpp"
 
 #include "observe/http_routes.hpp"
 

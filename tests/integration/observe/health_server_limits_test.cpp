@@ -47,48 +47,46 @@ TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
   EXPECT_EQ(testing::http_get(live.port(), "/health").status, 200);  // still serving afterwards
 }
 
-TEST(HealthServerLimits, SlowLorisIsClosedByTheTimeout) {
+HealthServerLimits with_timeout(Duration timeout) {
   HealthServerLimits limits;
-  limits.timeout = 200ms;
-  LiveHealthServer live(limits);
-  auto c = TestConnection::open(live.port());
-  ASSERT_TRUE(c);
-  ASSERT_TRUE(c->send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // never finished
-  EXPECT_TRUE(c->wait_closed());
+  limits.timeout = timeout;
+  return limits;
+}
+
+// A server that gives each request head 200 ms, and one client connected to it.
+struct ShortTimeout : ::testing::Test {
+  LiveHealthServer live{with_timeout(200ms)};
+  std::optional<TestConnection> client = TestConnection::open(live.port());
+};
+
+TEST_F(ShortTimeout, SlowLorisIsClosedByTheTimeout) {
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // never finished
+  EXPECT_TRUE(client->wait_closed());
   EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
 }
 
-TEST(HealthServerLimits, TricklingBytesDoesNotExtendTheTimeout) {
-  HealthServerLimits limits;
-  limits.timeout = 200ms;
-  LiveHealthServer live(limits);
-  auto c = TestConnection::open(live.port());
-  ASSERT_TRUE(c);
-  c->send("GET /health HTTP/1.1\r\n");
+TEST_F(ShortTimeout, TricklingBytesDoesNotExtendTheTimeout) {
+  ASSERT_TRUE(client);
+  client->send("GET /health HTTP/1.1\r\n");
   // One header byte every 20 ms would take minutes to fill the header limit;
   // the deadline covers the whole head, so the server hangs up long before.
   int sent = 0;
-  while (sent < 8000 && c->send("a")) {
+  while (sent < 8000 && client->send("a")) {
     ++sent;
-    if (c->wait_closed(20ms)) break;
+    if (client->wait_closed(20ms)) break;
   }
   EXPECT_LT(sent, 8000);
   EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
 }
 
-TEST(HealthServerLimits, IdleConnectionNeverSendingIsClosed) {
-  HealthServerLimits limits;
-  limits.timeout = 200ms;
-  LiveHealthServer live(limits);
-  auto c = TestConnection::open(live.port());
-  ASSERT_TRUE(c);
-  EXPECT_TRUE(c->wait_closed());
+TEST_F(ShortTimeout, IdleConnectionNeverSendingIsClosed) {
+  ASSERT_TRUE(client);
+  EXPECT_TRUE(client->wait_closed());
 }
 
 TEST(HealthServerLimits, StopClosesOpenConnections) {
-  HealthServerLimits limits;
-  limits.timeout = 60s;
-  LiveHealthServer live(limits);
+  LiveHealthServer live(with_timeout(60s));
   auto c = TestConnection::open(live.port());
   ASSERT_TRUE(c);
   ASSERT_TRUE(eventually([&] { return live.open_connections() == 1; }));

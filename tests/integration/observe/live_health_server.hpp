@@ -65,7 +65,7 @@ class LiveHealthServer {
     return report_;
   }
 
-  Metrics metrics_;  // outlives io_: connection coroutines count requests until they end
+  Metrics metrics_;
   asio::io_context io_;
   std::mutex mutex_;
   HealthReport report_;

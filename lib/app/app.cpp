@@ -48,9 +48,12 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       deliverer_(io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log, fresh_seed()),
       broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
                    fresh_seed()),
+      queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
+                    [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](std::string&& event) { deliverer_.push(std::move(event)); },
-                                [this] { broadcaster_.on_worker_online(); }}),
+                                [this] { broadcaster_.on_worker_online(); },
+                                [this](const std::string& queue) { queue_poller_.note_queue(queue); }}),
       subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
                   fresh_seed()),
@@ -79,6 +82,7 @@ bool App::start() {
   }
   deliverer_.start();
   broadcaster_.start();
+  queue_poller_.start();
   subscriber_.start();
   notifier_.start_watchdog(io_.get_executor());
   return true;
@@ -96,6 +100,7 @@ asio::awaitable<void> App::shutdown() {
   notifier_.stopping("flushing buffered events");
   subscriber_.stop();
   broadcaster_.stop();
+  queue_poller_.stop();
   pipeline_.stop();
   const std::size_t dropped = co_await deliverer_.flush(settings_.shutdown_timeout);
   log_.log(observe::Level::info, "stopped", {{"undelivered_events", std::to_string(dropped)}});

@@ -1,7 +1,8 @@
 #pragma once
 // App: the daemon's stages wired on one io_context and one thread —
 // Subscriber → Pipeline (decode, track) → Deliverer → Sink, with the control
-// broadcaster, the health server and systemd notification beside them.
+// broadcaster, the queue depth poller, the health server and systemd
+// notification beside them.
 // Shutdown order: stop reading Redis, flush delivery within the timeout.
 
 #include <memory>
@@ -18,6 +19,7 @@
 #include "observe/metrics.hpp"
 #include "observe/systemd_notifier.hpp"
 #include "source/control_broadcaster.hpp"
+#include "source/queue_poller.hpp"
 #include "source/subscriber.hpp"
 
 namespace sluice::app {
@@ -49,6 +51,7 @@ class App {
   std::unique_ptr<deliver::Sink> sink_;
   deliver::Deliverer deliverer_;
   source::ControlBroadcaster broadcaster_;
+  source::QueuePoller queue_poller_;
   Pipeline pipeline_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;

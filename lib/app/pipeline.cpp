@@ -30,6 +30,7 @@ void Pipeline::on_message(source::RedisMessage&& message) {
     last_event_at_ = now;
     tracker_.on_event(event, now, pending_);
     if (event.type == "worker-online" && outputs_.worker_online) outputs_.worker_online();
+    if (event.type == "task-sent" && event.queue && outputs_.queue_seen) outputs_.queue_seen(*event.queue);
   }
   emit_pending();
   arm_tick();

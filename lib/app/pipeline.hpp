@@ -25,6 +25,7 @@ namespace sluice::app {
 struct PipelineOutputs {
   std::function<void(std::string&&)> deliver;  // one serialized ingest event
   std::function<void()> worker_online;         // a worker-online event was seen
+  std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
 };
 
 class Pipeline {

@@ -9,6 +9,7 @@ variables as sluice_test_app.
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -25,10 +26,13 @@ def main():
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     args = [json.loads(a) for a in options.args]
+    extra = {}
+    if os.environ.get('SLUICE_TEST_PRIORITY'):
+        extra['priority'] = int(os.environ['SLUICE_TEST_PRIORITY'])
     sent = 0
     with app.producer_or_acquire() as producer:
         while options.count == 0 or sent < options.count:
-            result = app.send_task(options.task, args=args, producer=producer)
+            result = app.send_task(options.task, args=args, producer=producer, **extra)
             print(result.id, flush=True)
             sent += 1
             if options.every:

@@ -12,6 +12,8 @@ Configuration from the environment (set by tests/support/celery_worker.cpp):
   SLUICE_TEST_TRANSPORT    JSON object merged into broker_transport_options
   SLUICE_TEST_SENT_EVENT   "1" (default) -> task_send_sent_event=True
   SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
+  SLUICE_TEST_TASK_ROUTES  JSON object for task_routes (default: none)
+  SLUICE_TEST_PRIORITY     message priority of tasks sent by produce.py (default: none)
 """
 import json
 import os
@@ -35,6 +37,7 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     event_exchange=os.environ.get('SLUICE_TEST_EVENT_EXCHANGE', 'celeryev'),
     control_exchange=os.environ.get('SLUICE_TEST_CONTROL_EXCHANGE', 'celery'),
+    task_routes=json.loads(os.environ.get('SLUICE_TEST_TASK_ROUTES') or '{}'),
 )
 
 

@@ -146,7 +146,7 @@ class Generator {
 
   redisContext* redis_;
   Options options_;
-  std::mt19937_64 rng_{42};
+  std::mt19937_64 rng_{std::random_device{}()};
   std::vector<std::string> hosts_;
   std::vector<std::vector<std::string>> buffers_;
   std::map<std::string, std::uint64_t> counts_;

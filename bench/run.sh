@@ -80,6 +80,11 @@ applied() {  # Celery events the target has taken in
   else $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["applied"])' "$WORK/celery.json"; fi
 }
 
+tracked_tasks() {  # tasks the target holds in memory
+  if [ "$TARGET" = sluiced ]; then metric sluiced_tracked_tasks
+  else $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["tasks"])' "$WORK/celery.json"; fi
+}
+
 sink_events() { curl -s "http://127.0.0.1:$SINK_PORT/stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["events"])'; }
 sink_field() { curl -s "http://127.0.0.1:$SINK_PORT/stats" | $PY -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("-" if v is None else round(v*1000))' "$1"; }
 
@@ -121,7 +126,8 @@ run_case() {
   "$LOADGEN" --port "$REDIS_PORT" "$@" >"$WORK/loadgen.json"; t1=$(now)
   published=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$WORK/loadgen.json")
   await_settled "$published"
-  local reconnects=- produced=- delivered=- p99=- dropped=-
+  local reconnects=- produced=- delivered=- p99=- dropped=- tracked
+  tracked=$(tracked_tasks 2>/dev/null || echo -)
   if [ "$TARGET" = sluiced ]; then
     await_delivered
     reconnects=$(metric sluiced_redis_reconnects_total); produced=$(metric sluiced_ingest_events_total)
@@ -129,12 +135,12 @@ run_case() {
   fi
   local cpu
   cpu=$(awk -v a="$(proc_cpu_s "$TARGET_PID")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
     "$published" "$APPLIED" "$((published - APPLIED))" \
     "$(awk -v n="$APPLIED" -v a="$SETTLED_AT" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$(awk -v n="$published" -v a="$t1" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$cpu" "$(proc_hwm_mb "$TARGET_PID")" "$(proc_rss_mb "$TARGET_PID")" "$(sub_alive)" \
-    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" | tee -a "$RESULTS_TSV"
+    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" | tee -a "$RESULTS_TSV"
   cp "$WORK/loadgen.json" "$WORK/loadgen-$TARGET-$name-$run.json"
   stop_pid "$TARGET_PID"; stop_pid "$SINK_PID"; stop_pid "$REDIS_PID"; PIDS=()
 }
@@ -149,13 +155,13 @@ suite() {
     run_case "$target" rate-100k "$run" --rate 100000 --seconds 10 --tasks -1 --workers 4
   done
   run_case "$target" idle-20-workers 1 --tasks 0 --workers 20 --seconds 20
-  if [ "$target" = sluiced ]; then run_case "$target" tasks-1M 1 --rate 0 --tasks 1000000 --workers 4 --multi 10 --seconds 60; fi
+  if [ "$target" = sluiced ]; then run_case "$target" tasks-1M 1 --rate 0 --tasks 1000000 --workers 4 --multi 24 --seconds 90; fi
 }
 
 main() {
   [ -x "$LOADGEN" ] && [ -x "$SLUICED" ] || { echo "build first: ninja -C $BUILD sluiced loadgen" >&2; exit 1; }
   local started; started=$(date -u +%FT%TZ)
-  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\n' | tee "$RESULTS_TSV"
+  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\n' | tee "$RESULTS_TSV"
   suite sluiced
   suite celery
   $PY "$ROOT/bench/summarize.py" "$RESULTS_TSV" "$started" "$RUNS" >"$ROOT/bench/RESULTS.md"

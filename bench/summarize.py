@@ -50,13 +50,13 @@ def main():
     print("Command: `bash bench/run.sh` (build first: `ninja -C build sluiced loadgen`).\n")
     print("| target | case | runs | published | applied | lost | end-to-end ev/s | offered ev/s | "
           "CPU s | CPU s / M ev | peak RSS MB | RSS end MB | subscribed at end | reconnects / Redis obuf kills | "
-          "ingest made/accepted | p99 ms | dropped |")
-    print("|" + "---|" * 17)
+          "ingest made/accepted | p99 ms | dropped | tasks held |")
+    print("|" + "---|" * 18)
     for (target, case), m in med.items():
         print(f"| {target} | {case} | {m['runs']} | {m['published']:.0f} | {m['applied']:.0f} | "
               f"{m['lost']:.0f} | {m['e2e_ev_s']:.0f} | {m['offered_ev_s']:.0f} | {m['cpu_s']:.2f} | "
               f"{m['cpu_s_per_M']:.1f} | {m['hwm_mb']:.1f} | {m['rss_mb']:.1f} | {m['subscribed']} | "
-              f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} |")
+              f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} | {m['tracked_tasks']} |")
     print("\n## sluiced / Celery\n")
     print("| case | throughput ratio | lost sluiced | lost Celery | peak RSS ratio (Celery / sluiced) |")
     print("|---|---|---|---|---|")

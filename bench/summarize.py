@@ -58,14 +58,19 @@ def main():
               f"{m['cpu_s_per_M']:.1f} | {m['hwm_mb']:.1f} | {m['rss_mb']:.1f} | {m['subscribed']} | "
               f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} | {m['tracked_tasks']} |")
     print("\n## sluiced / Celery\n")
-    print("| case | throughput ratio | lost sluiced | lost Celery | peak RSS ratio (Celery / sluiced) |")
-    print("|---|---|---|---|---|")
+    print("| case | wall-clock throughput ratio | CPU-efficiency ratio (Celery CPU s/M ÷ sluiced) | "
+          "lost sluiced | lost Celery | peak RSS ratio (Celery / sluiced) |")
+    print("|---|---|---|---|---|---|")
     for (target, case), s in med.items():
         c = med.get(("celery", case))
         if target != "sluiced" or c is None:
             continue
-        print(f"| {case} | {ratio(s['e2e_ev_s'], c['e2e_ev_s'])} | {s['lost']:.0f} | {c['lost']:.0f} | "
+        print(f"| {case} | {ratio(s['e2e_ev_s'], c['e2e_ev_s'])} | "
+              f"{ratio(c['cpu_s_per_M'], s['cpu_s_per_M'])} | {s['lost']:.0f} | {c['lost']:.0f} | "
               f"{ratio(c['hwm_mb'], s['hwm_mb'])} |")
+    for (target, case), m in med.items():
+        if case.startswith("idle"):
+            print(f"\nIdle CPU, {target}, 20 heartbeating workers: {100 * m['cpu_s'] / 20:.2f} % of one core.")
     print("\nColumns: *applied* = Celery events the target decoded (sluiced_events_received_total) or "
           "applied to State (Celery); *end-to-end ev/s* = applied / (time of the last applied event − "
           "loadgen start); *lost* = published − applied; *p99 ms* = delivery latency of the oldest job "

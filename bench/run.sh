@@ -35,7 +35,7 @@ await() {
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 start_redis() {
-  REDIS_PORT=$(free_port)
+  REDIS_PORT=$(free_port); rm -f "$WORK/redis.log"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
     --logfile "$WORK/redis.log" &
   REDIS_PID=$!; PIDS+=("$REDIS_PID")

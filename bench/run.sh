@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: loadgen → private redis-server → sluiced → counting
+# ingest sink, and the same traffic into Celery's own EventReceiver + State.
+# Usage: bash bench/run.sh [BUILD_DIR]   (default build/; RUNS=3 repeats)
+# Writes bench/RESULTS.md. Loopback only; every process is stopped by PID.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+RUNS=${RUNS:-3}
+PY=/usr/bin/python3
+LOADGEN=$BUILD/bench/loadgen
+SLUICED=$BUILD/daemon/sluiced
+WORK=$(mktemp -d)
+PIDS=()
+RESULTS_TSV=$WORK/results.tsv
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+# Polls "$@" (a command) every 0.1 s until it succeeds; at most $1 tries.
+await() {
+  local tries=$1; shift
+  for _ in $(seq "$tries"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "timed out waiting for: $*" >&2; return 1
+}
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+start_redis() {
+  REDIS_PORT=$(free_port); rm -f "$WORK/redis.log"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --logfile "$WORK/redis.log" &
+  REDIS_PID=$!; PIDS+=("$REDIS_PID")
+  await 50 redis-cli -p "$REDIS_PORT" ping
+}
+
+start_sink() {
+  rm -f "$WORK/sink.port"
+  $PY "$ROOT/bench/ingest_sink.py" "$WORK/sink.port" &
+  SINK_PID=$!; PIDS+=("$SINK_PID")
+  await 50 test -s "$WORK/sink.port"
+  SINK_PORT=$(cat "$WORK/sink.port")
+}
+
+subscribed() { [ "$(redis-cli -p "$REDIS_PORT" pubsub numpat)" -ge 1 ]; }
+
+start_sluiced() {
+  HEALTH_PORT=$(free_port)
+  SLUICE_API_URL=http://127.0.0.1:$SINK_PORT/api SLUICE_API_KEY=sk_bench \
+  SLUICE_CONNECTION_ID=7f0c6a8e-1d2b-4c3d-9e4f-5a6b7c8d9e0f \
+  SLUICE_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 SLUICE_ENABLE_EVENTS=false \
+  SLUICE_HEALTH_ADDR=127.0.0.1:$HEALTH_PORT "$SLUICED" >"$WORK/sluiced.log" 2>&1 &
+  TARGET_PID=$!; PIDS+=("$TARGET_PID")
+  await 100 subscribed
+}
+
+start_celery() {
+  rm -f "$WORK/celery.json"
+  $PY "$ROOT/bench/celery_receiver.py" "redis://127.0.0.1:$REDIS_PORT/0" "$WORK/celery.json" \
+    >"$WORK/celery.log" 2>&1 &
+  TARGET_PID=$!; PIDS+=("$TARGET_PID")
+  await 200 subscribed
+}
+
+metric() {  # sum of all samples of metric $1 from sluiced /metrics
+  curl -s "http://127.0.0.1:$HEALTH_PORT/metrics" |
+    awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%d\n", s }'
+}
+
+applied() {  # Celery events the target has taken in
+  if [ "$TARGET" = sluiced ]; then metric sluiced_events_received_total
+  else $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["applied"])' "$WORK/celery.json"; fi
+}
+
+tracked_tasks() {  # tasks the target holds in memory
+  if [ "$TARGET" = sluiced ]; then metric sluiced_tracked_tasks
+  else $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["tasks"])' "$WORK/celery.json"; fi
+}
+
+sink_events() { curl -s "http://127.0.0.1:$SINK_PORT/stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["events"])'; }
+sink_field() { curl -s "http://127.0.0.1:$SINK_PORT/stats" | $PY -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("-" if v is None else round(v*1000))' "$1"; }
+
+# Waits until applied() reaches $1 or stops moving for 3 s (bounded: 180 s).
+# Sets SETTLED_AT to the time of the last change and APPLIED to the count.
+await_settled() {
+  local want=$1 last=-1 still=0 count
+  SETTLED_AT=$(now)
+  for _ in $(seq 1800); do
+    count=$(applied 2>/dev/null || echo 0)
+    if [ "$count" != "$last" ]; then last=$count; still=0; SETTLED_AT=$(now); else still=$((still + 1)); fi
+    [ "$count" -ge "$want" ] || [ "$still" -ge 30 ] && break
+    sleep 0.1
+  done
+  APPLIED=$last
+}
+
+await_delivered() {  # sluiced only: sink has all produced ingest events (bounded 30 s)
+  local want
+  want=$(metric sluiced_ingest_events_total)
+  for _ in $(seq 300); do [ "$(sink_events)" -ge "$want" ] && break; sleep 0.1; done
+}
+
+# Process figures; "nan" once the process has exited (e.g. after a Redis disconnect).
+proc_cpu_s() { awk '{ printf "%.2f\n", ($14 + $15) / 100 }' "/proc/$1/stat" 2>/dev/null || echo nan; }
+proc_hwm_mb() { awk '/VmHWM/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo nan; }
+proc_rss_mb() { awk '/VmRSS/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo nan; }
+sub_alive() { subscribed && echo yes || echo NO; }
+# Subscribers Redis closed for exceeding client-output-buffer-limit pubsub (redis.log).
+obuf_kills() { grep -c "overcoming of output buffer limits" "$WORK/redis.log" || true; }
+
+# run_case TARGET CASE RUN LOADGEN_ARGS… — fresh redis, sink and target; one TSV row.
+run_case() {
+  TARGET=$1; local name=$2 run=$3; shift 3
+  start_redis; start_sink
+  if [ "$TARGET" = sluiced ]; then start_sluiced; else start_celery; fi
+  local cpu0 t0 t1 published
+  cpu0=$(proc_cpu_s "$TARGET_PID"); t0=$(now)
+  "$LOADGEN" --port "$REDIS_PORT" "$@" >"$WORK/loadgen.json"; t1=$(now)
+  published=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$WORK/loadgen.json")
+  await_settled "$published"
+  local reconnects=- produced=- delivered=- p99=- dropped=- tracked
+  tracked=$(tracked_tasks 2>/dev/null || echo -)
+  if [ "$TARGET" = sluiced ]; then
+    await_delivered
+    reconnects=$(metric sluiced_redis_reconnects_total); produced=$(metric sluiced_ingest_events_total)
+    delivered=$(sink_events); p99=$(sink_field latency_p99_s); dropped=$(metric sluiced_events_dropped_total)
+  fi
+  local cpu
+  cpu=$(awk -v a="$(proc_cpu_s "$TARGET_PID")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
+    "$published" "$APPLIED" "$((published - APPLIED))" \
+    "$(awk -v n="$APPLIED" -v a="$SETTLED_AT" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
+    "$(awk -v n="$published" -v a="$t1" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
+    "$cpu" "$(proc_hwm_mb "$TARGET_PID")" "$(proc_rss_mb "$TARGET_PID")" "$(sub_alive)" \
+    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" | tee -a "$RESULTS_TSV"
+  cp "$WORK/loadgen.json" "$WORK/loadgen-$TARGET-$name-$run.json"
+  stop_pid "$TARGET_PID"; stop_pid "$SINK_PID"; stop_pid "$REDIS_PID"; PIDS=()
+}
+
+suite() {
+  local target=$1 run
+  for run in $(seq "$RUNS"); do
+    run_case "$target" flat-unbatched "$run" --rate 0 --tasks 25000 --workers 4
+    run_case "$target" flat-multi10 "$run" --rate 0 --tasks 25000 --workers 4 --multi 10
+    run_case "$target" rate-5k "$run" --rate 5000 --seconds 10 --tasks -1 --workers 4
+    run_case "$target" rate-40k "$run" --rate 40000 --seconds 10 --tasks -1 --workers 4
+    run_case "$target" rate-100k "$run" --rate 100000 --seconds 10 --tasks -1 --workers 4
+  done
+  run_case "$target" idle-20-workers 1 --tasks 0 --workers 20 --seconds 20
+  if [ "$target" = sluiced ]; then run_case "$target" tasks-1M 1 --rate 0 --tasks 1000000 --workers 4 --multi 24 --seconds 90; fi
+}
+
+main() {
+  [ -x "$LOADGEN" ] && [ -x "$SLUICED" ] || { echo "build first: ninja -C $BUILD sluiced loadgen" >&2; exit 1; }
+  local started; started=$(date -u +%FT%TZ)
+  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\n' | tee "$RESULTS_TSV"
+  suite sluiced
+  suite celery
+  $PY "$ROOT/bench/summarize.py" "$RESULTS_TSV" "$started" "$RUNS" >"$ROOT/bench/RESULTS.md"
+  echo "wrote bench/RESULTS.md"
+}
+
+main "$@"

@@ -8,7 +8,7 @@
 namespace sluice::testing {
 
 template <class Condition>
-bool wait_until(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+bool wait_until(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
     if (std::chrono::steady_clock::now() >= deadline) return condition();

@@ -5,14 +5,14 @@
 #include <vector>
 
 #include "integration/observe/live_health_server.hpp"
-#include "support/eventually.hpp"
+#include "support/wait_until.hpp"
 #include "support/http_probe.hpp"
 
 namespace sluice::observe {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::eventually;
+using testing::wait_until;
 using testing::TestConnection;
 
 constexpr const char* kGetHealth = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -31,7 +31,7 @@ TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
     clients.push_back(std::move(*c));
   }
   // The first four accepted hold their slots (no request yet): all others are refused.
-  ASSERT_TRUE(eventually([&] { return live.sample("sluiced_health_connections_refused_total") == kClients - 4; }));
+  ASSERT_TRUE(wait_until([&] { return live.sample("sluiced_health_connections_refused_total") == kClients - 4; }));
   EXPECT_EQ(live.open_connections(), 4u);
 
   int answered = 0, refused = 0;
@@ -43,7 +43,7 @@ TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
   }
   EXPECT_EQ(answered, 4);
   EXPECT_EQ(refused, kClients - 4);
-  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+  EXPECT_TRUE(wait_until([&] { return live.open_connections() == 0; }));
   EXPECT_EQ(testing::http_get(live.port(), "/health").status, 200);  // still serving afterwards
 }
 
@@ -63,7 +63,7 @@ TEST_F(ShortTimeout, SlowLorisIsClosedByTheTimeout) {
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // never finished
   EXPECT_TRUE(client->wait_closed());
-  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+  EXPECT_TRUE(wait_until([&] { return live.open_connections() == 0; }));
 }
 
 TEST_F(ShortTimeout, TricklingBytesDoesNotExtendTheTimeout) {
@@ -77,7 +77,7 @@ TEST_F(ShortTimeout, TricklingBytesDoesNotExtendTheTimeout) {
     if (client->wait_closed(20ms)) break;
   }
   EXPECT_LT(sent, 8000);
-  EXPECT_TRUE(eventually([&] { return live.open_connections() == 0; }));
+  EXPECT_TRUE(wait_until([&] { return live.open_connections() == 0; }));
 }
 
 TEST_F(ShortTimeout, IdleConnectionNeverSendingIsClosed) {
@@ -89,7 +89,7 @@ TEST(HealthServerLimits, StopClosesOpenConnections) {
   LiveHealthServer live(with_timeout(60s));
   auto c = TestConnection::open(live.port());
   ASSERT_TRUE(c);
-  ASSERT_TRUE(eventually([&] { return live.open_connections() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return live.open_connections() == 1; }));
   live.on_loop([&] { live.server().stop(); });
   EXPECT_TRUE(c->wait_closed());
   EXPECT_FALSE(TestConnection::open(live.port()));  // no longer listening

@@ -5,7 +5,7 @@
 
 #include "integration/observe/live_health_server.hpp"
 #include "observe/process_metrics.hpp"
-#include "support/eventually.hpp"
+#include "support/wait_until.hpp"
 #include "support/http_probe.hpp"
 #include "support/prometheus_text.hpp"
 

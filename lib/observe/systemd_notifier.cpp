@@ -50,8 +50,10 @@ SystemdNotifier::SystemdNotifier(const NotifyEnvironment& env, pid_t self) {
   period_ = observe::watchdog_period(env.watchdog_usec, env.watchdog_pid, self);
 }
 
+// After stopping() the timer is left alone: the io_context it belongs to may
+// already be gone.
 SystemdNotifier::~SystemdNotifier() {
-  if (!pings_) return;
+  if (!pings_ || pings_->stopped) return;
   pings_->stopped = true;
   pings_->timer.cancel();
 }

@@ -43,7 +43,8 @@ class SystemdNotifier {
   bool stopping(std::string_view status = {});  // also ends the watchdog pings
 
   // Sends WATCHDOG=1 every period from `executor`'s loop until stopping()
-  // or destruction; does nothing without a watchdog period.
+  // or destruction; does nothing without a watchdog period. Once started,
+  // call stopping() or destroy the notifier before that io_context.
   void start_watchdog(const asio::any_io_executor& executor);
 
  private:

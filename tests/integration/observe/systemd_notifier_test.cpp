@@ -57,9 +57,9 @@ TEST(SystemdNotifier, WithoutSystemdEverythingIsANoOp) {
 TEST(SystemdNotifier, WatchdogPingsFromTheLoopUntilStopping) {
   NotifySocket socket;
   ASSERT_TRUE(socket.ok());
+  asio::io_context io;
   SystemdNotifier notifier({socket.address(), "20000", std::to_string(::getpid())});
   ASSERT_EQ(notifier.watchdog_period(), std::chrono::microseconds(10000));
-  asio::io_context io;
   auto work = asio::make_work_guard(io);
   std::thread loop([&] { io.run(); });
   asio::post(io, [&] { notifier.start_watchdog(io.get_executor()); });

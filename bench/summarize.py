@@ -28,6 +28,9 @@ def median_rows(rows):
         merged = dict(group[-1])
         for field in NUMERIC:
             merged[field] = statistics.median(float(r[field]) for r in group)
+        for field in ("p99_ms", "dropped"):  # "-" where a target has no such figure
+            values = [float(r[field]) for r in group if r[field] not in ("-", "")]
+            merged[field] = f"{statistics.median(values):.0f}" if values else "-"
         merged["runs"] = len(group)
         applied = merged["applied"]
         merged["cpu_s_per_M"] = merged["cpu_s"] * 1e6 / applied if applied else float("nan")
@@ -35,6 +38,56 @@ def median_rows(rows):
         merged["reconnects"] = " ".join(sorted({r["reconnects/obuf_kills"] for r in group}))
         out[key] = merged
     return out
+
+
+def clean(m, target):
+    """Every run of the case carried all it was offered: nothing lost, never
+    cut off by Redis and, for sluiced, every ingest event accepted, none dropped."""
+    if m["lost"] != 0 or m["subscribed"] != "yes" or m["reconnects"] not in ("0/0", "-/0"):
+        return False
+    if target != "sluiced":
+        return True
+    made, _, accepted = m["ingest_made/sink"].partition("/")
+    return made == accepted and str(m["dropped"]) == "0"
+
+
+def best_clean_rate(med, target, prefix):
+    rates = [m["e2e_ev_s"] for (t, case), m in med.items()
+             if t == target and case.startswith(prefix) and clean(m, target)]
+    return max(rates, default=0.0)
+
+
+def targets(med):
+    """The issue's targets, each with the figure it is judged on."""
+    def get(target, case, field, default=float("nan")):
+        m = med.get((target, case))
+        return m[field] if m else default
+    rows = []
+    unbatched = max(best_clean_rate(med, "sluiced", "rate-"), best_clean_rate(med, "sluiced", "flat-unbatched"))
+    multi = max(best_clean_rate(med, "sluiced", "multi10"), best_clean_rate(med, "sluiced", "flat-multi10"))
+    rows.append(("≥ 150 000 events/s sustained, zero loss (unbatched)", f"{unbatched:.0f}", unbatched >= 150000))
+    rows.append(("≥ 150 000 events/s sustained, zero loss (task.multi)", f"{multi:.0f}", multi >= 150000))
+    m40 = med.get(("sluiced", "rate-40k"))
+    ok40 = bool(m40) and clean(m40, "sluiced")
+    rows.append(("zero loss, no disconnect at 40 000 events/s", "yes" if ok40 else "no", ok40))
+    p99 = get("sluiced", "rate-5k", "p99_ms", "-")
+    ok_p99 = p99 not in ("-", None) and float(p99) <= 1100
+    rows.append(("p99 latency ≤ flush interval + 100 ms (1 100 ms) at 5 000 events/s", f"{p99} ms", ok_p99))
+    peak = max((m["hwm_mb"] for (t, c), m in med.items() if t == "sluiced"), default=float("nan"))
+    rows.append(("peak RSS ≤ 30 MB (all sluiced cases)", f"{peak:.1f} MB", peak <= 30))
+    idle = 100 * get("sluiced", "idle-20-workers", "cpu_s") / 20
+    rows.append(("idle CPU < 0.5 % (20 heartbeating workers)", f"{idle:.2f} %", idle < 0.5))
+    celery_best = max(best_clean_rate(med, "celery", "rate-"), best_clean_rate(med, "celery", "flat-"))
+    best = max(unbatched, multi)
+    times = best / celery_best if celery_best else float("inf")
+    rows.append(("≥ 5× Celery's zero-loss throughput", f"{best:.0f} vs {celery_best:.0f} ({times:.1f}×)", times >= 5))
+    mem_ratio = get("celery", "rate-5k", "hwm_mb") / get("sluiced", "rate-5k", "hwm_mb")
+    rows.append(("≤ 1/4 of Celery's memory (rate-5k, where both keep up)", f"1/{mem_ratio:.1f}", mem_ratio >= 4))
+    print("\n## Targets\n")
+    print("| target | measured | met |")
+    print("|---|---|---|")
+    for name, value, ok in rows:
+        print(f"| {name} | {value} | {'yes' if ok else '**no**'} |")
 
 
 def ratio(a, b):
@@ -47,7 +100,7 @@ def main():
     print("# sluiced benchmark results\n")
     print(f"Run started {sys.argv[2]}, RUNS={sys.argv[3]} (throughput and rate cases: median of RUNS; "
           "idle and 1M-task cases: one run).  \nMachine: " + machine() + ".  ")
-    print("Command: `bash bench/run.sh` (build first: `ninja -C build sluiced loadgen`).\n")
+    print("Command: `bash bench/run.sh` (installs dependencies and builds first).\n")
     print("| target | case | runs | published | applied | lost | end-to-end ev/s | offered ev/s | "
           "CPU s | CPU s / M ev | peak RSS MB | RSS end MB | subscribed at end | reconnects / Redis obuf kills | "
           "ingest made/accepted | p99 ms | dropped | tasks held |")
@@ -57,6 +110,7 @@ def main():
               f"{m['lost']:.0f} | {m['e2e_ev_s']:.0f} | {m['offered_ev_s']:.0f} | {m['cpu_s']:.2f} | "
               f"{m['cpu_s_per_M']:.1f} | {m['hwm_mb']:.1f} | {m['rss_mb']:.1f} | {m['subscribed']} | "
               f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} | {m['tracked_tasks']} |")
+    targets(med)
     print("\n## sluiced / Celery\n")
     print("| case | wall-clock throughput ratio | CPU-efficiency ratio (Celery CPU s/M ÷ sluiced) | "
           "lost sluiced | lost Celery | peak RSS ratio (Celery / sluiced) |")

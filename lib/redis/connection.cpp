@@ -98,8 +98,7 @@ asio::awaitable<Expected<RedisReply, RedisError>> read_reply(Link& link, Duratio
     const auto n = co_await link.stream.read_some(asio::buffer(link.buffer), ec);
     if (ec) co_return fail(link, io_error(link, ec, "reading from", timeout));
     link.last_received = Clock::now();
-    auto fed = link.reader.feed(std::string_view(link.buffer.data(), n));
-    if (!fed) co_return fail(link, fed.error());
+    link.reader.feed(std::string_view(link.buffer.data(), n));
   }
 }
 

@@ -26,7 +26,7 @@ TEST(CommandFormat, PipelineIsTheCommandsBackToBack) {
 TEST(CommandFormat, RoundTripsThroughTheReader) {
   // A command is itself a RESP array of bulk strings: the reader reads it back.
   ReplyReader reader;
-  ASSERT_TRUE(reader.feed(format_command({"PSUBSCRIBE", "/0.celeryev/*", "/0.celeryev"})));
+  reader.feed(format_command({"PSUBSCRIBE", "/0.celeryev/*", "/0.celeryev"}));
   EXPECT_EQ(**reader.next(), RedisReply::array({RedisReply::bulk("PSUBSCRIBE"), RedisReply::bulk("/0.celeryev/*"),
                                                 RedisReply::bulk("/0.celeryev")}));
 }

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace sluice::redis {
 namespace {
 
 RedisReply parse_one(std::string_view resp) {
   ReplyReader reader;
-  EXPECT_TRUE(reader.feed(resp));
+  reader.feed(resp);
   auto next = reader.next();
   EXPECT_TRUE(next.has_value());
   EXPECT_TRUE(next->has_value());
@@ -41,12 +44,12 @@ TEST(ReplyReader, WaitsForPartialRepliesByteByByte) {
   const std::string resp = "*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$3\r\nchn\r\n$7\r\npayload\r\n";
   ReplyReader reader;
   for (size_t i = 0; i + 1 < resp.size(); ++i) {
-    ASSERT_TRUE(reader.feed(resp.substr(i, 1)));
+    reader.feed(resp.substr(i, 1));
     auto next = reader.next();
     ASSERT_TRUE(next.has_value());
     ASSERT_FALSE(next->has_value()) << "complete after " << i + 1 << " bytes";
   }
-  ASSERT_TRUE(reader.feed(resp.substr(resp.size() - 1)));
+  reader.feed(resp.substr(resp.size() - 1));
   auto next = reader.next();
   ASSERT_TRUE(next.has_value() && next->has_value());
   EXPECT_EQ((**next).as_array()->size(), 4u);
@@ -55,17 +58,40 @@ TEST(ReplyReader, WaitsForPartialRepliesByteByByte) {
 
 TEST(ReplyReader, ReturnsSeveralRepliesFromOneFeed) {
   ReplyReader reader;
-  ASSERT_TRUE(reader.feed(":1\r\n:2\r\n:3"));
+  reader.feed(":1\r\n:2\r\n:3");
   EXPECT_EQ(**reader.next(), RedisReply::integer(1));
   EXPECT_EQ(**reader.next(), RedisReply::integer(2));
   EXPECT_FALSE(reader.next()->has_value());
-  ASSERT_TRUE(reader.feed("\r\n"));
+  reader.feed("\r\n");
   EXPECT_EQ(**reader.next(), RedisReply::integer(3));
+}
+
+// A pub/sub burst arrives as one big read: replies much larger and much
+// smaller than a slice, split anywhere, all come out whole and in order.
+TEST(ReplyReader, ReturnsABurstOfRepliesAcrossSlicesInOrder) {
+  std::string burst;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 200; ++i) {
+    payloads.push_back(std::string(static_cast<std::size_t>(i % 7 == 0 ? 5000 : 10 + i * 13), static_cast<char>('a' + i % 26)));
+    burst += "$" + std::to_string(payloads.back().size()) + "\r\n" + payloads.back() + "\r\n";
+  }
+  ReplyReader reader;
+  std::size_t taken = 0;
+  for (std::size_t at = 0; at < burst.size(); at += 16 * 1024) {
+    reader.feed(std::string_view(burst).substr(at, 16 * 1024));
+    for (auto next = reader.next(); next && *next; next = reader.next()) {
+      ASSERT_LT(taken, payloads.size());
+      ASSERT_EQ(**next, RedisReply::bulk(payloads[taken])) << "reply " << taken;
+      ++taken;
+    }
+  }
+  EXPECT_EQ(taken, payloads.size());
+  EXPECT_EQ(reader.unsliced(), 0u);
 }
 
 TEST(ReplyReader, ReportsProtocolErrors) {
   ReplyReader reader;
-  ASSERT_TRUE(reader.feed("?what\r\n"));
+  reader.feed("?what\r\n");
   auto next = reader.next();
   ASSERT_FALSE(next.has_value());
   EXPECT_EQ(next.error().kind, RedisError::Kind::protocol);

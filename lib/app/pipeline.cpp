@@ -39,12 +39,20 @@ void Pipeline::on_message(source::RedisMessage&& message) {
 void Pipeline::emit(const track::IngestEvent& event) {
   if (stopped_) return;
   if (std::holds_alternative<track::QueueSnapshot>(event.body)) snapshots_->inc();
-  outputs_.deliver(track::to_ingest_json(event, {connection_id_}));
+  deliver(event);
 }
 
 void Pipeline::emit_pending() {
-  for (const auto& event : pending_) outputs_.deliver(track::to_ingest_json(event, {connection_id_}));
+  for (const auto& event : pending_) deliver(event);
   pending_.clear();
+}
+
+// Serialized into a reused scratch string, then handed on as an exact-size
+// copy: a backlog of buffered events costs their bytes, not a reserve each.
+void Pipeline::deliver(const track::IngestEvent& event) {
+  scratch_.clear();
+  track::append_ingest_json(scratch_, event, {connection_id_});
+  outputs_.deliver(std::string(scratch_));
 }
 
 // One timer, armed for the tracker's earliest deadline; re-armed only when

@@ -49,6 +49,7 @@ class Pipeline {
 
  private:
   void emit_pending();
+  void deliver(const track::IngestEvent& event);
   void arm_tick();
   void register_metrics(observe::Metrics& metrics);
 
@@ -60,6 +61,7 @@ class Pipeline {
   DecodeNotes notes_;
   PipelineOutputs outputs_;
   std::vector<track::IngestEvent> pending_;
+  std::string scratch_;
   std::optional<Clock::time_point> last_event_at_;
   bool stopped_ = false;
   observe::Counter* control_messages_ = nullptr;

@@ -35,13 +35,12 @@ Civil civil_from_days(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
-void append_digits(std::string& out, std::int64_t value, int width) {
-  char buffer[8];
+// Writes `value` as exactly `width` decimal digits (zero-padded) at `at`.
+void put_digits(char* at, std::int64_t value, int width) {
   for (int i = width - 1; i >= 0; --i) {
-    buffer[i] = static_cast<char>('0' + value % 10);
+    at[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(buffer, static_cast<std::size_t>(width));
 }
 
 // A cursor over the text being parsed; every read checks the bounds.
@@ -143,24 +142,18 @@ void append_iso8601_millis(std::string& out, std::int64_t epoch_millis) {
   if (epoch_millis < 0) epoch_millis = 0;
   if (epoch_millis > kMaxEpochMillis) epoch_millis = kMaxEpochMillis;
   const std::int64_t days = epoch_millis / kMillisPerDay;
-  std::int64_t rest = epoch_millis % kMillisPerDay;
+  const std::int64_t rest = epoch_millis % kMillisPerDay;
   const Civil date = civil_from_days(days);
-  append_digits(out, date.year, 4);
-  out.push_back('-');
-  append_digits(out, date.month, 2);
-  out.push_back('-');
-  append_digits(out, date.day, 2);
-  out.push_back('T');
-  append_digits(out, rest / 3'600'000, 2);
-  rest %= 3'600'000;
-  out.push_back(':');
-  append_digits(out, rest / 60'000, 2);
-  rest %= 60'000;
-  out.push_back(':');
-  append_digits(out, rest / 1000, 2);
-  out.push_back('.');
-  append_digits(out, rest % 1000, 3);
-  out.push_back('Z');
+  // Filled in place and appended once: every ingest event carries several.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  put_digits(text + 0, date.year, 4);
+  put_digits(text + 5, date.month, 2);
+  put_digits(text + 8, date.day, 2);
+  put_digits(text + 11, rest / 3'600'000, 2);
+  put_digits(text + 14, rest / 60'000 % 60, 2);
+  put_digits(text + 17, rest / 1000 % 60, 2);
+  put_digits(text + 20, rest % 1000, 3);
+  out.append(text, sizeof text - 1);
 }
 
 std::string format_iso8601_millis(std::int64_t epoch_millis) {

@@ -12,11 +12,57 @@ RedisError reader_error(const redisReader& r) {
   return {RedisError::Kind::protocol, std::string("invalid reply from server: ") + r.errstr};
 }
 
+// hiredis builds our RedisReply directly through these callbacks instead of
+// its own redisReply tree that would then be copied: one allocation and one
+// copy fewer per element of every pub/sub message. A nested element goes
+// into its slot of the parent array (sized up front, so slots never move);
+// the root is the heap object that redisReaderGetReply hands back. They are
+// called from C: nothing may throw through them (null means out of memory).
+void* attach(const redisReadTask* task, RedisReply&& value) noexcept {
+  if (task->parent == nullptr) return new (std::nothrow) RedisReply(std::move(value));
+  auto* parent = static_cast<RedisReply*>(task->parent->obj);
+  auto& slot = std::get<RedisReply::Array>(parent->value)[static_cast<std::size_t>(task->idx)];
+  slot = std::move(value);
+  return &slot;
+}
+
+void* create_string(const redisReadTask* task, char* text, size_t length) noexcept {
+  try {
+    std::string bytes(text, length);
+    if (task->type == REDIS_REPLY_ERROR) return attach(task, RedisReply::error(std::move(bytes)));
+    if (task->type == REDIS_REPLY_STATUS) return attach(task, RedisReply::status(std::move(bytes)));
+    return attach(task, RedisReply::bulk(std::move(bytes)));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+void* create_array(const redisReadTask* task, int elements) noexcept {
+  try {
+    return attach(task, RedisReply::array(RedisReply::Array(static_cast<std::size_t>(std::max(elements, 0)))));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+void* create_integer(const redisReadTask* task, long long value) noexcept {
+  return attach(task, RedisReply::integer(value));
+}
+
+void* create_nil(const redisReadTask* task) noexcept { return attach(task, RedisReply::nil()); }
+
+// Only ever called on a root: the children live inside it.
+void free_reply(void* reply) noexcept { delete static_cast<RedisReply*>(reply); }
+
+const redisReplyObjectFunctions kReplyFunctions = {create_string, create_array, create_integer, create_nil, free_reply};
+
 }  // namespace
 
 void ReplyReader::Free::operator()(redisReader* r) const { redisReaderFree(r); }
 
-ReplyReader::ReplyReader() : reader_(redisReaderCreate()) {
+ReplyReader::ReplyReader() : reader_(redisReaderCreateWithFunctions(
+                                   // hiredis only reads the table; its signature predates const.
+                                   const_cast<redisReplyObjectFunctions*>(&kReplyFunctions))) {
   if (!reader_) throw std::bad_alloc();
 }
 
@@ -48,9 +94,8 @@ Expected<std::optional<RedisReply>, RedisError> ReplyReader::next() {
     if (!handed) return Unexpected(handed.error());
   }
   if (raw == nullptr) return std::optional<RedisReply>{};
-  const std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw),
-                                                                     &freeReplyObject);
-  return std::optional<RedisReply>(from_hiredis(*reply));
+  const std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
+  return std::optional<RedisReply>(std::move(*reply));
 }
 
 }  // namespace sluice::redis

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/iso_time.hpp"
@@ -38,6 +39,10 @@ struct Stats {
   std::uint64_t body_bytes = 0;
   std::map<std::string, std::uint64_t, std::less<>> types;
   std::vector<double> latencies;  // seconds, one per request that held a job event
+  // Per job id: whether a terminal state (completed, failed) arrived; the
+  // driver compares these counts with the tasks the load generator sent.
+  std::unordered_map<std::string, bool> jobs;
+  std::uint64_t terminal_jobs = 0;
 };
 
 double wall_now() {
@@ -74,6 +79,25 @@ std::string_view value_after(std::string_view body, std::size_t from, std::strin
   return end == std::string_view::npos ? std::string_view{} : body.substr(start, end - start);
 }
 
+// Notes the job of the job event starting at `from`: its id and whether its
+// state is terminal. sluiced writes "job" with externalId first and state
+// soon after; a search bounded by the event keeps this a few finds.
+void note_job(std::string_view body, std::size_t from, Stats& stats) {
+  constexpr std::string_view kJob = R"("job":{"externalId":")";
+  const auto at = body.find(kJob, from);
+  if (at == std::string_view::npos) return;
+  const auto id = value_after(body, at, kJob);
+  const auto state_at = body.find(R"("state":")", at);
+  if (state_at == std::string_view::npos) return;
+  const auto state = value_after(body, state_at, R"("state":")");
+  const bool terminal = state == "completed" || state == "failed";
+  auto [it, added] = stats.jobs.try_emplace(std::string(id), false);
+  if (terminal && !it->second) {
+    it->second = true;
+    ++stats.terminal_jobs;
+  }
+}
+
 // Counts the objects of the top-level "events" array: every '{' at depth 2
 // outside strings. Per-type counts come from the leading "type" member.
 void count_batch(std::string_view body, Stats& stats, double received_at) {
@@ -97,7 +121,9 @@ void count_batch(std::string_view body, Stats& stats, double received_at) {
       auto it = stats.types.find(type);
       if (it == stats.types.end()) it = stats.types.emplace(std::string(type), 0).first;
       ++it->second;
-      if (latency_taken || type != "job_state_change") continue;
+      if (type != "job_state_change") continue;
+      note_job(body, i, stats);
+      if (latency_taken) continue;
       const auto type_end = i + 1 + std::strlen(R"("type":"job_state_change",)");
       const auto stamp = value_after(body, type_end, R"("timestamp":")");
       if (const auto millis = parse_iso8601(stamp)) {
@@ -116,6 +142,8 @@ double percentile(std::vector<double> values, double fraction) {
 std::string stats_json(const Stats& stats) {
   std::string out = "{\"requests\": " + std::to_string(stats.requests) + ", \"events\": " +
                     std::to_string(stats.events) + ", \"body_bytes\": " + std::to_string(stats.body_bytes) +
+                    ", \"jobs\": " + std::to_string(stats.jobs.size()) +
+                    ", \"terminal_jobs\": " + std::to_string(stats.terminal_jobs) +
                     ", \"types\": {";
   const char* separator = "";
   for (const auto& [type, count] : stats.types) {

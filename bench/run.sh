@@ -98,6 +98,7 @@ tracked_tasks() {  # tasks the target holds in memory
 
 sink_stats() { curl -s --cacert "$WORK/sink.pem" "https://localhost:$SINK_PORT/stats"; }
 sink_events() { sink_stats | $PY -c 'import json,sys; print(json.load(sys.stdin)["events"])'; }
+sink_count() { sink_stats | $PY -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 sink_field() { sink_stats | $PY -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("-" if v is None else round(v*1000))' "$1"; }
 
 # Waits until applied() reaches $1 or stops moving for 3 s (bounded: 180 s).
@@ -139,21 +140,24 @@ run_case() {
   "$LOADGEN" --port "$REDIS_PORT" "$@" >"$WORK/loadgen.json"; t1=$(now)
   published=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$WORK/loadgen.json")
   await_settled "$published"
-  local reconnects=- produced=- delivered=- p99=- dropped=- tracked
+  local reconnects=- produced=- delivered=- p99=- dropped=- finished=- tracked sent_tasks
+  sent_tasks=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("task-sent", 0))' "$WORK/loadgen.json")
   tracked=$(tracked_tasks 2>/dev/null || echo -)
   if [ "$TARGET" = sluiced ]; then
     await_delivered
     reconnects=$(metric sluiced_redis_reconnects_total); produced=$(metric sluiced_ingest_events_total)
     delivered=$(sink_events); p99=$(sink_field latency_p99_s); dropped=$(metric sluiced_events_dropped_total)
+    finished=$(sink_count terminal_jobs)
   fi
   local cpu
   cpu=$(awk -v a="$(proc_cpu_s "$TARGET_PID")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
     "$published" "$APPLIED" "$((published - APPLIED))" \
     "$(awk -v n="$APPLIED" -v a="$SETTLED_AT" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$(awk -v n="$published" -v a="$t1" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$cpu" "$(proc_hwm_mb "$TARGET_PID")" "$(proc_rss_mb "$TARGET_PID")" "$(sub_alive)" \
-    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" | tee -a "$RESULTS_TSV"
+    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" "$finished/$sent_tasks" |
+    tee -a "$RESULTS_TSV"
   cp "$WORK/loadgen.json" "$WORK/loadgen-$TARGET-$name-$run.json"
   stop_pid "$TARGET_PID"; stop_pid "$SINK_PID"; stop_pid "$REDIS_PID"; PIDS=()
 }
@@ -189,7 +193,7 @@ main() {
   build
   make_sink_cert
   local started; started=$(date -u +%FT%TZ)
-  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\n' | tee "$RESULTS_TSV"
+  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\tjobs_final/tasks_sent\n' | tee "$RESULTS_TSV"
   local target
   for target in ${TARGETS:-sluiced celery}; do suite "$target"; done
   $PY "$ROOT/bench/summarize.py" "$RESULTS_TSV" "$started" "$RUNS" >"$ROOT/bench/RESULTS.md"

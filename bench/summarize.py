@@ -32,6 +32,7 @@ def median_rows(rows):
             values = [float(r[field]) for r in group if r[field] not in ("-", "")]
             merged[field] = f"{statistics.median(values):.0f}" if values else "-"
         merged["runs"] = len(group)
+        merged["clean"] = all(clean_run(r) for r in group)
         applied = merged["applied"]
         merged["cpu_s_per_M"] = merged["cpu_s"] * 1e6 / applied if applied else float("nan")
         merged["subscribed"] = "/".join(sorted({r["subscribed"] for r in group}))
@@ -40,15 +41,21 @@ def median_rows(rows):
     return out
 
 
-def clean(m, target):
-    """Every run of the case carried all it was offered: nothing lost, never
-    cut off by Redis and, for sluiced, every ingest event accepted, none dropped."""
-    if m["lost"] != 0 or m["subscribed"] != "yes" or m["reconnects"] not in ("0/0", "-/0"):
+def clean_run(row):
+    """One run carried all it was offered: nothing lost, never cut off by
+    Redis and, for sluiced, every ingest event accepted, none dropped, and
+    every task the load generator sent reached the sink in a final state."""
+    if float(row["lost"]) != 0 or row["subscribed"] != "yes" or row["reconnects/obuf_kills"] not in ("0/0", "-/0"):
         return False
-    if target != "sluiced":
+    if row["target"] != "sluiced":
         return True
-    made, _, accepted = m["ingest_made/sink"].partition("/")
-    return made == accepted and str(m["dropped"]) == "0"
+    made, _, accepted = row["ingest_made/sink"].partition("/")
+    final, _, sent = row["jobs_final/tasks_sent"].partition("/")
+    return made == accepted and row["dropped"] == "0" and final == sent
+
+
+def clean(m, target=None):
+    return m["clean"]
 
 
 def best_clean_rate(med, target, prefix):
@@ -107,13 +114,13 @@ def main():
     print("Command: `bash bench/run.sh` (installs dependencies and builds first).\n")
     print("| target | case | runs | published | applied | lost | end-to-end ev/s | offered ev/s | "
           "CPU s | CPU s / M ev | peak RSS MB | RSS end MB | subscribed at end | reconnects / Redis obuf kills | "
-          "ingest made/accepted | p99 ms | dropped | tasks held |")
-    print("|" + "---|" * 18)
+          "ingest made/accepted | p99 ms | dropped | tasks held | tasks final at sink / sent |")
+    print("|" + "---|" * 19)
     for (target, case), m in med.items():
         print(f"| {target} | {case} | {m['runs']} | {m['published']:.0f} | {m['applied']:.0f} | "
               f"{m['lost']:.0f} | {m['e2e_ev_s']:.0f} | {m['offered_ev_s']:.0f} | {m['cpu_s']:.2f} | "
               f"{m['cpu_s_per_M']:.1f} | {m['hwm_mb']:.1f} | {m['rss_mb']:.1f} | {m['subscribed']} | "
-              f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} | {m['tracked_tasks']} |")
+              f"{m['reconnects']} | {m['ingest_made/sink']} | {m['p99_ms']} | {m['dropped']} | {m['tracked_tasks']} | {m['jobs_final/tasks_sent']} |")
     targets(med)
     print("\n## sluiced / Celery\n")
     print("| case | wall-clock throughput ratio | CPU-efficiency ratio (Celery CPU s/M ÷ sluiced) | "

@@ -38,6 +38,12 @@ class Diagnostics {
   void heartbeat_at(long long ms, long long processed, double drift = 0, const std::string& node = kWorkerNode) {
     feed(heartbeat(kT0 + ms / 1000.0 + drift, 0, processed, node), ms);
   }
+  // A (re)started worker: worker-online with its counter back at 0.
+  void online_at(long long ms) {
+    auto online = worker_event("worker-online", kT0 + ms / 1000.0);
+    online.processed = 0;
+    feed(online, ms);
+  }
   // One task's healthy lifecycle, all events received at `ms`.
   void task_run(const std::string& uuid, long long ms, const std::string& node = kWorkerNode) {
     feed(sent(uuid, kT0), ms);
@@ -167,9 +173,7 @@ TEST(MissedEvents, AWorkerRestartResetsTheCounterWithoutCountingAnything) {
   d.heartbeat_at(0, 500);
   d.heartbeat_at(2000, 500);
   d.feed(worker_event("worker-offline", kT0 + 3), 3000);
-  auto online = worker_event("worker-online", kT0 + 4);
-  online.processed = 0;
-  d.feed(online, 4000);
+  d.online_at(4000);
   d.heartbeat_at(6000, 0);
   d.task_run(task_id(1), 7000);
   d.heartbeat_at(8000, 1);
@@ -282,9 +286,7 @@ TEST(TaskEventsDisabled, ARestartedWorkerGetsAFreshWindow) {
   Diagnostics d;
   seen_then_broadcast(d);
   for (long long ms = 2000; ms <= 100'000; ms += 2000) d.heartbeat_at(ms, 5);  // idle for long
-  auto online = worker_event("worker-online", kT0 + 101);
-  online.processed = 0;
-  d.feed(online, 101'000);
+  d.online_at(101'000);
   working_without_events(d, 102'000, 110'000);  // before the next broadcast reaches it
   d.broadcast(111'000);
   for (int i = 0; i < 20; ++i) {

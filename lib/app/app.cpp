@@ -7,11 +7,20 @@
 #include "deliver/stdout_sink.hpp"
 #include "observe/listen_addr.hpp"
 #include "observe/process_metrics.hpp"
+#include "source/pubsub_limit.hpp"
 
 namespace sluice::app {
 namespace {
 
 std::uint64_t fresh_seed() { return std::random_device{}(); }
+
+const std::vector<std::string_view> kStreamIds(track::kStreamDiagnosticIds.begin(), track::kStreamDiagnosticIds.end());
+
+std::vector<std::string_view> all_diagnostic_ids() {
+  std::vector<std::string_view> ids = kStreamIds;
+  ids.push_back(source::kPubsubBufferLimitLow);
+  return ids;
+}
 
 // "HTTP 403" → 403; the status the API refused the configuration with.
 int refused_status(const deliver::DeliveryStatus& status) {
@@ -44,6 +53,10 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       log_(log),
       io_(io),
       metrics_(metrics),
+      diagnostics_(metrics, log, all_diagnostic_ids()),
+      pubsub_limit_probe_(log, [this](const std::optional<Warning>& warning) {
+        diagnostics_.update(source::kPubsubBufferLimitLow, warning);
+      }),
       sink_(std::move(sink)),
       deliverer_(io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log, fresh_seed()),
       broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
@@ -53,13 +66,28 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](std::string&& event) { deliverer_.push(std::move(event)); },
                                 [this] { broadcaster_.on_worker_online(); },
-                                [this](const std::string& queue) { queue_poller_.note_queue(queue); }}),
+                                [this](const std::string& queue) { queue_poller_.note_queue(queue); },
+                                [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
       subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
                   fresh_seed()),
       notifier_(observe::NotifyEnvironment::from_process()) {
   observe::register_process_metrics(metrics_);
   subscriber_.on_subscribed([this] { on_subscribed(); });
+  broadcaster_.on_enable_events_published([this] { pipeline_.on_enable_events_published(); });
+  wire_pubsub_limit_probe();
+}
+
+// The probe needs a connection that is not subscribed: the queue poller's,
+// or the control broadcaster's when queue depth is off. With both off
+// sluiced holds only the subscription, and the limit is not checked.
+void App::wire_pubsub_limit_probe() {
+  auto probe = [this](redis::Connection connection) { return pubsub_limit_probe_.check(std::move(connection)); };
+  if (settings_.queue_depth) {
+    queue_poller_.on_connected(probe);
+  } else if (settings_.enable_events) {
+    broadcaster_.on_connected(probe);
+  }
 }
 
 bool App::start() {
@@ -81,6 +109,7 @@ bool App::start() {
              {{"addr", settings_.health_addr}, {"port", std::to_string(*port)}});
   }
   deliverer_.start();
+  pipeline_.start();
   broadcaster_.start();
   queue_poller_.start();
   subscriber_.start();
@@ -124,6 +153,7 @@ observe::HealthReport App::health() const {
                           std::chrono::duration_cast<observe::HealthClock::duration>(age);
   }
   facts.rejected_status = refused_status(delivery);
+  facts.warnings = diagnostics_.active();
   return observe::assess_health(facts, observe::HealthClock::now(), settings_.unhealthy_after);
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
@@ -19,6 +20,7 @@
 #include "observe/metrics.hpp"
 #include "observe/systemd_notifier.hpp"
 #include "source/control_broadcaster.hpp"
+#include "source/pubsub_limit_probe.hpp"
 #include "source/queue_poller.hpp"
 #include "source/subscriber.hpp"
 
@@ -43,11 +45,14 @@ class App {
 
  private:
   void on_subscribed();
+  void wire_pubsub_limit_probe();
 
   const config::Settings& settings_;
   observe::Logger& log_;
   asio::io_context& io_;
   observe::Metrics& metrics_;
+  DiagnosticNotes diagnostics_;
+  source::PubsubLimitProbe pubsub_limit_probe_;
   std::unique_ptr<deliver::Sink> sink_;
   deliver::Deliverer deliverer_;
   source::ControlBroadcaster broadcaster_;

@@ -1,21 +1,35 @@
 #include "app/pipeline.hpp"
 
 namespace sluice::app {
+namespace {
+
+constexpr auto kDiagnosePeriod = std::chrono::seconds(1);
+
+double wall_seconds_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 Pipeline::Pipeline(asio::any_io_executor executor, const config::Settings& settings, observe::Metrics& metrics,
                    observe::Logger& log, PipelineOutputs outputs)
     : tick_timer_(executor),
+      diagnose_timer_(executor),
       limits_{settings.max_message_bytes},
       connection_id_(settings.connection_id),
       tracker_(track::TrackerOptions::from(settings)),
+      diagnostics_(track::StreamDiagnosticsOptions::from(settings)),
       notes_(metrics, log),
       outputs_(std::move(outputs)) {
   register_metrics(metrics);
 }
 
+void Pipeline::start() { arm_diagnose(); }
+
 void Pipeline::on_message(source::RedisMessage&& message) {
   if (stopped_) return;
   const auto now = Clock::now();
+  const double wall_now = wall_seconds_now();
   auto decoded = decode::decode_message(message.payload, limits_);
   if (!decoded) {
     notes_.note_decode_error(decoded.error(), now);
@@ -29,6 +43,7 @@ void Pipeline::on_message(source::RedisMessage&& message) {
   for (const auto& event : decoded->events) {
     last_event_at_ = now;
     tracker_.on_event(event, now, pending_);
+    diagnostics_.on_event(event, now, wall_now);
     if (event.type == "worker-online" && outputs_.worker_online) outputs_.worker_online();
     if (event.type == "task-sent" && event.queue && outputs_.queue_seen) outputs_.queue_seen(*event.queue);
   }
@@ -72,9 +87,25 @@ void Pipeline::arm_tick() {
   });
 }
 
+void Pipeline::on_enable_events_published() { diagnostics_.on_enable_events_broadcast(Clock::now()); }
+
+// Evaluation walks the workers, so it runs on its own slow beat rather than
+// per message; a warning starts or clears at most a second late.
+void Pipeline::arm_diagnose() {
+  if (stopped_) return;
+  diagnose_timer_.expires_after(kDiagnosePeriod);
+  diagnose_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stopped_) return;
+    const auto active = diagnostics_.evaluate(Clock::now());
+    if (outputs_.diagnosed) outputs_.diagnosed(active);
+    arm_diagnose();
+  });
+}
+
 void Pipeline::stop() {
   stopped_ = true;
   tick_timer_.cancel();
+  diagnose_timer_.cancel();
 }
 
 void Pipeline::register_metrics(observe::Metrics& metrics) {
@@ -102,6 +133,13 @@ void Pipeline::register_metrics(observe::Metrics& metrics) {
                            [this] { return static_cast<double>(tracker_.counters().reorder_expired); });
   metrics.counter_callback("sluiced_reorder_overflow_total", "Events released early: reorder buffer full", {},
                            [this] { return static_cast<double>(tracker_.counters().reorder_overflow); });
+  metrics.counter_callback("sluiced_task_events_missed_estimated_total",
+                           "Task events estimated lost: growth of workers' processed counters (heartbeats) beyond "
+                           "the task-started events seen",
+                           {}, [this] { return static_cast<double>(diagnostics_.missed_events_estimate()); });
+  metrics.gauge_callback("sluiced_worker_clock_drift_seconds",
+                         "Largest difference between a live worker's heartbeat timestamp and local time", {},
+                         [this] { return diagnostics_.max_clock_drift_seconds(); });
   const std::pair<const char*, std::size_t track::WorkerCounts::*> states[] = {
       {"online", &track::WorkerCounts::online},
       {"busy", &track::WorkerCounts::busy},

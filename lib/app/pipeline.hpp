@@ -1,7 +1,8 @@
 #pragma once
 // Pipeline: the synchronous path of one broker message — decode, track,
 // serialize, hand to delivery — plus the timer that drives the tracker's
-// windows (reorder, worker offline, refresh). It runs inside the
+// windows (reorder, worker offline, refresh), and the stream diagnostics
+// (fed every event, evaluated once a second). It runs inside the
 // subscriber's read loop, so it never waits: delivery's push() is O(1).
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "observe/metrics.hpp"
 #include "source/redis_message.hpp"
 #include "track/ingest_json.hpp"
+#include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
 
 namespace sluice::app {
@@ -26,6 +28,8 @@ struct PipelineOutputs {
   std::function<void(std::string&&)> deliver;  // one serialized ingest event
   std::function<void()> worker_online;         // a worker-online event was seen
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
+  // The stream diagnostics active now (among track::kStreamDiagnosticIds), once a second.
+  std::function<void(const std::vector<Warning>&)> diagnosed;
 };
 
 class Pipeline {
@@ -37,11 +41,15 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
+  // Starts the once-a-second diagnostics timer.
+  void start();
   // The subscriber's message handler.
   void on_message(source::RedisMessage&& message);
+  // The control broadcaster published enable_events.
+  void on_enable_events_published();
   // Ingest events made elsewhere (queue snapshots) join the same output.
   void emit(const track::IngestEvent& event);
-  // Cancels the tick timer; nothing is emitted afterwards.
+  // Cancels the timers; nothing is emitted afterwards.
   void stop();
 
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
@@ -51,13 +59,16 @@ class Pipeline {
   void emit_pending();
   void deliver(const track::IngestEvent& event);
   void arm_tick();
+  void arm_diagnose();
   void register_metrics(observe::Metrics& metrics);
 
   asio::steady_timer tick_timer_;
+  asio::steady_timer diagnose_timer_;
   std::optional<Clock::time_point> armed_for_;
   decode::DecodeLimits limits_;
   std::string connection_id_;
   track::Tracker tracker_;
+  track::StreamDiagnostics diagnostics_;
   DecodeNotes notes_;
   PipelineOutputs outputs_;
   std::vector<track::IngestEvent> pending_;

@@ -37,6 +37,7 @@ HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now
   report.buffer_events = facts.buffer_events;
   report.buffer_capacity = facts.buffer_capacity;
   report.last_delivery = facts.last_delivery;
+  report.warnings = facts.warnings;
   return report;
 }
 
@@ -44,6 +45,10 @@ std::string render_health_json(const HealthReport& report) {
   nlohmann::ordered_json doc;
   doc["status"] = report.healthy ? "ok" : "unhealthy";
   doc["reasons"] = report.reasons;
+  doc["warnings"] = nlohmann::ordered_json::array();
+  for (const auto& warning : report.warnings) {
+    doc["warnings"].push_back({{"id", warning.id}, {"message", warning.message}});
+  }
   doc["ready"] = report.ready;
   doc["redis_connected"] = report.redis_connected;
   doc["last_event_age_seconds"] =

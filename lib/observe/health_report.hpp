@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
+#include "common/warning.hpp"
 
 namespace sluice::observe {
 
@@ -26,12 +27,16 @@ struct HealthFacts {
   // Start of the current run of failed deliveries; empty while they succeed.
   std::optional<HealthClock::time_point> failing_since;
   int rejected_status = 0;  // 401/403/404 from the API (protocol/sluice-ingest.md §3); 0 = none
+  std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
 };
 
 struct HealthReport {
   bool healthy = false;              // /health: 200, else 503
   bool ready = false;                // /ready: 200, else 503
   std::vector<std::string> reasons;  // why not healthy, one phrase each
+  // Why sluiced may see less than Celery does. They explain silence; they
+  // are not failures, so they never make /health unhealthy.
+  std::vector<Warning> warnings;
   bool redis_connected = false;
   std::optional<double> last_event_age_seconds;  // empty before the first event
   std::size_t buffer_events = 0;
@@ -46,7 +51,7 @@ struct HealthReport {
 // has been failing for at least `unhealthy_after`.
 HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now, Duration unhealthy_after);
 
-// The /health document: {"status":"ok"|"unhealthy","reasons":[…],"redis":{…},…}.
+// The /health document: {"status":"ok"|"unhealthy","reasons":[…],"warnings":[{"id","message"}…],…}.
 std::string render_health_json(const HealthReport& report);
 // The /ready document: {"status":"ready"|"not ready"}.
 std::string render_ready_json(const HealthReport& report);

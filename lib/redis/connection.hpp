@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -60,5 +61,9 @@ class Connection {
  private:
   std::shared_ptr<Link> link_;  // copies of a Connection share it
 };
+
+// Work a stage runs on each connection it opens, before using it (e.g. the
+// pub/sub buffer limit probe on the queue poller's connection).
+using ConnectedHook = std::function<asio::awaitable<void>(Connection)>;
 
 }  // namespace sluice::redis

@@ -100,7 +100,9 @@ asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ControlBro
   if (connection_ && connection_->is_open()) co_return redis::Connection::Done{};
   connection_.emplace(executor_, options_.connect);
   redis::Connection connection = *connection_;
-  co_return co_await connection.connect();
+  auto connected = co_await connection.connect();
+  if (connected && on_connected_) co_await on_connected_(connection);
+  co_return connected;
 }
 
 asio::awaitable<bool> ControlBroadcaster::publish_pending() {
@@ -125,6 +127,7 @@ asio::awaitable<bool> ControlBroadcaster::publish_pending() {
       note_failure("PUBLISH refused: " + *reply.text());  // e.g. an ACL user without +publish
     } else {
       note_success(methods[i], reply.as_integer().value_or(0));
+      if (methods[i] == "enable_events" && on_enable_published_) on_enable_published_();
     }
   }
   co_return true;

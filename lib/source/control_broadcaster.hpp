@@ -8,6 +8,7 @@
 // daemon never writes to Redis.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -52,6 +53,12 @@ class ControlBroadcaster {
 
   bool enabled() const { return options_.enabled; }
 
+  // Set before start(). The hook runs on each new connection before it is
+  // used; `published` each time Redis took an enable_events broadcast (the
+  // stream diagnostics date their evidence by it).
+  void on_connected(redis::ConnectedHook hook) { on_connected_ = std::move(hook); }
+  void on_enable_events_published(std::function<void()> published) { on_enable_published_ = std::move(published); }
+
  private:
   asio::awaitable<void> run();
   asio::awaitable<bool> publish_pending();
@@ -71,6 +78,8 @@ class ControlBroadcaster {
   Backoff backoff_;
   asio::steady_timer wake_timer_;
   std::optional<redis::Connection> connection_;
+  redis::ConnectedHook on_connected_;
+  std::function<void()> on_enable_published_;
   std::chrono::steady_clock::time_point next_periodic_{};
   bool want_enable_ = false;
   bool want_heartbeat_ = false;

@@ -113,7 +113,10 @@ asio::awaitable<bool> QueuePoller::ensure_connected() {
   connection_.emplace(executor_, options_.connect);
   redis::Connection connection = *connection_;
   auto done = co_await connection.connect();
-  if (done) co_return true;
+  if (done) {
+    if (on_connected_) co_await on_connected_(connection);
+    co_return true;
+  }
   if (!stopping_) note_state(std::string("cannot connect: ") + std::string(to_string(done.error().kind)));
   co_return false;
 }

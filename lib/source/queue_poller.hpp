@@ -56,6 +56,8 @@ class QueuePoller {
   void stop();
   // A queue named by a task-sent event: reported even with no consumer.
   void note_queue(const std::string& name);
+  // Runs on each new connection before it is used; set before start().
+  void on_connected(redis::ConnectedHook hook) { on_connected_ = std::move(hook); }
 
   std::uint64_t polls() const { return polls_; }
   std::chrono::steady_clock::duration last_poll_time() const { return last_poll_time_; }
@@ -74,6 +76,7 @@ class QueuePoller {
   observe::Logger& log_;
   observe::Metrics& metrics_;
   SnapshotHandler on_snapshot_;
+  redis::ConnectedHook on_connected_;
   asio::steady_timer timer_;
   std::optional<redis::Connection> connection_;
   track::QueueSnapshots snapshots_;

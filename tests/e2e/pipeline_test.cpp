@@ -3,7 +3,8 @@
 // ingest server over TLS. Every task of the workload must reach the ingest
 // server with its final state, name and queue; worker online and offline
 // must arrive; no task argument or result text may appear in any request;
-// no secret may appear in sluiced's logs; SIGTERM must exit 0.
+// no secret may appear in sluiced's logs; no diagnostic may fire; SIGTERM
+// must exit 0.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -149,6 +150,8 @@ TEST_F(PipelineEndToEnd, EveryTaskArrivesWithItsFinalStateAndNothingPrivateLeaks
   EXPECT_FALSE(log.empty());
   EXPECT_EQ(log.find(server_.api_key()), std::string::npos);
   EXPECT_EQ(log.find(kRedisPassword), std::string::npos);
+  // A healthy deployment: no diagnostic started (README "Diagnostics").
+  EXPECT_EQ(log.find(" diagnostic="), std::string::npos) << log;
 }
 
 }  // namespace

@@ -67,6 +67,7 @@ void RedisServer::launch() {
          tls_files_.server_key, "--tls-ca-cert-file", tls_files_.ca_cert, "--tls-auth-clients",
          options_.tls_client_certs ? "yes" : "no"});
   }
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   process_ = std::make_unique<ChildProcess>(ProcessSpec{args, {}, dir, dir + "/redis.out"});
 }
 

@@ -25,6 +25,7 @@ struct RedisServerOptions {
   bool unix_socket = false;
   bool tls = false;               // adds a TLS port (the plain port stays, for the test's publisher)
   bool tls_client_certs = false;  // TLS clients must present a certificate signed by the CA
+  std::vector<std::string> extra_args;  // appended to the command line, e.g. {"--maxclients", "10"}
 
   static RedisServerOptions with_password(std::string password) {
     RedisServerOptions o;

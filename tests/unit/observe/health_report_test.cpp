@@ -91,6 +91,24 @@ TEST(HealthReport, JsonCarriesTheDocumentedFields) {
   EXPECT_DOUBLE_EQ(doc["buffer"]["fill"].get<double>(), 0.25);
   EXPECT_EQ(doc["last_delivery"], "sent");
   EXPECT_EQ(doc["version"], SLUICE_VERSION);
+  EXPECT_EQ(doc["warnings"], nlohmann::json::array());
+}
+
+// Diagnostics explain silence; they are not failures.
+TEST(HealthReport, WarningsAreListedWithoutMakingItUnhealthy) {
+  HealthFacts f = working();
+  f.warnings = {{"worker_clock_drift", "clock of worker w1@host is 30s ahead of local time"},
+                {"task_sent_events_missing", "20 tasks in a row were received without any task-sent event"}};
+  const HealthReport r = assess_health(f, kNow, kThreshold);
+  EXPECT_TRUE(r.healthy);
+  EXPECT_TRUE(r.reasons.empty());
+  EXPECT_EQ(r.warnings, f.warnings);
+  const auto doc = nlohmann::json::parse(render_health_json(r));
+  EXPECT_EQ(doc["status"], "ok");
+  ASSERT_EQ(doc["warnings"].size(), 2u);
+  EXPECT_EQ(doc["warnings"][0]["id"], "worker_clock_drift");
+  EXPECT_EQ(doc["warnings"][0]["message"], "clock of worker w1@host is 30s ahead of local time");
+  EXPECT_EQ(doc["warnings"][1]["id"], "task_sent_events_missing");
 }
 
 TEST(HealthReport, JsonOfAnUnhealthyReportNamesTheReasons) {

@@ -32,7 +32,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+# Every child runs in its own session (setsid): Ctrl-C reaches only this
+# script, which then stops them in order, each by PID.
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
   --dir "$work" --logfile "$work/redis.log" &
 redis_pid=$!
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done

@@ -172,7 +172,7 @@ suite() {
     for rate in 5 40 100 150 200; do
       run_case "$target" "rate-${rate}k" "$run" --rate "${rate}000" --seconds 10 --tasks -1 --workers 4
     done
-    run_case "$target" multi10-rate-200k "$run" --rate 200000 --seconds 10 --tasks -1 --workers 4 --multi 10
+    run_case "$target" multi10-rate-150k "$run" --rate 150000 --seconds 10 --tasks -1 --workers 4 --multi 10
   done
   run_case "$target" idle-20-workers 1 --tasks 0 --workers 20 --seconds 20
   # 1 M distinct tasks (4 M events) at a rate sluiced carries: the task

@@ -24,8 +24,14 @@ def median_rows(rows):
     for row in rows:
         groups.setdefault((row["target"], row["case"]), []).append(row)
     out = {}
-    for key, group in groups.items():
-        merged = dict(group[-1])
+    order = ["flat-unbatched", "flat-multi10", "rate-5k", "rate-40k", "rate-100k", "rate-150k", "rate-200k",
+             "multi10-rate-150k", "multi10-rate-200k", "idle-20-workers", "tasks-1M"]
+    rank = lambda key: (key[0] != "sluiced", order.index(key[1]) if key[1] in order else len(order), key[1])
+    for key in sorted(groups, key=rank):
+        group = groups[key]
+        # Text columns (made/accepted, final/sent, …) come from the median run
+        # by events applied, so a row reads as one consistent run.
+        merged = dict(sorted(group, key=lambda r: float(r["applied"]))[len(group) // 2])
         for field in NUMERIC:
             merged[field] = statistics.median(float(r[field]) for r in group)
         for field in ("p99_ms", "dropped"):  # "-" where a target has no such figure

@@ -29,6 +29,9 @@ class IngestLedger {
   // Decides the answer to `request` (target, headers, body as received,
   // arrival and connection filled in) and records it; returns its index.
   Answer handle(RecordedRequest request, std::size_t& index);
+  // Stamps request `index` as answered at `when` (no-op in count-only mode).
+  // The server calls it just before writing the answer, so `when` is never
+  // later than anything the client does after reading it.
   void answered(std::size_t index, std::chrono::steady_clock::time_point when);
   void count_connection();
   void count_tls_failure();

@@ -119,9 +119,12 @@ struct TestIngestServer::Impl {
         co_await timer.async_wait(redirect_error(use_awaitable, ec));
       }
       auto response = response_of(answer, parser.get().keep_alive());
+      // Stamped before the write: once the answer is out the client may send
+      // its next request at once, and a stamp taken after the write could
+      // land after that request's arrival (retry gaps would look shorter).
+      ledger.answered(index, SteadyClock::now());
       co_await http::async_write(stream, response, redirect_error(use_awaitable, ec));
       if (ec) co_return;
-      ledger.answered(index, SteadyClock::now());
       if (!response.keep_alive()) co_return;
     }
   }

@@ -39,7 +39,7 @@ struct Fault {
 
 struct RecordedRequest {
   std::chrono::steady_clock::time_point arrived;   // request fully read
-  std::chrono::steady_clock::time_point answered;  // answer written
+  std::chrono::steady_clock::time_point answered;  // just before the answer was written
   std::uint64_t connection = 0;                    // 1, 2, … per accepted connection
   std::string target;
   std::map<std::string, std::string> headers;      // lower-case names

@@ -77,20 +77,32 @@ std::uint32_t quantum(const unsigned char* p) {
 
 std::string base64_encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  base64_encode_append(bytes, out);
+  return out;
+}
+
+void base64_encode_append(std::string_view bytes, std::string& out) {
+  const std::size_t start = out.size();
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* dst = out.data() + start;
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  for (; i + 3 <= bytes.size(); i += 3) {
+  for (; i + 3 <= bytes.size(); i += 3, dst += 4) {
     const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+    dst[0] = kAlphabet[v >> 18];
+    dst[1] = kAlphabet[(v >> 12) & 63];
+    dst[2] = kAlphabet[(v >> 6) & 63];
+    dst[3] = kAlphabet[v & 63];
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
     std::uint32_t v = std::uint32_t{p[i]} << 16;
     if (rest == 2) v |= std::uint32_t{p[i + 1]} << 8;
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], rest == 2 ? kAlphabet[(v >> 6) & 63] : '=', '='};
+    dst[0] = kAlphabet[v >> 18];
+    dst[1] = kAlphabet[(v >> 12) & 63];
+    dst[2] = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    dst[3] = '=';
   }
-  return out;
 }
 
 bool base64_decode_into(std::string_view text, std::string& out) {

@@ -10,6 +10,8 @@
 namespace sluice {
 
 std::string base64_encode(std::string_view bytes);
+// Appends the encoding of `bytes` to `out` (no allocation once `out` has room).
+void base64_encode_append(std::string_view bytes, std::string& out);
 
 // Decodes `text` into `out` (replacing its content, reusing its capacity).
 // Returns false, leaving `out` unspecified, when `text` is not strict base64.

@@ -17,6 +17,13 @@ TEST(Base64, EncodesRfc4648Vectors) {
   EXPECT_EQ(base64_encode(std::string("\xfb\xff\x00", 3)), "+/8A");
 }
 
+TEST(Base64, EncodeAppendKeepsWhatIsThere) {
+  std::string out = "body=";
+  base64_encode_append("fo", out);
+  base64_encode_append("o", out);
+  EXPECT_EQ(out, "body=Zm8=bw==");
+}
+
 TEST(Base64, DecodesRfc4648Vectors) {
   EXPECT_EQ(base64_decode(""), "");
   EXPECT_EQ(base64_decode("Zg=="), "f");

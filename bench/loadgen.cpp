@@ -15,10 +15,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "common/uuid.hpp"
 #include "loadgen_messages.hpp"
 
 namespace {
@@ -65,14 +68,15 @@ class Generator {
       host += "@bench";
       hosts_.push_back(std::move(host));
     }
-    buffers_.resize(hosts_.size());
+    lists_.resize(hosts_.size());
   }
 
   void heartbeats() {
     for (std::size_t w = 0; w < hosts_.size(); ++w) {
-      const auto body = sluice::bench::heartbeat_body(hosts_[w], 9000 + static_cast<int>(w),
-                                                       ++clock_, wall_now(), 1, processed_);
-      publish(hosts_[w], "worker.heartbeat", body, 1, "worker-heartbeat");
+      body_.clear();
+      sluice::bench::append_heartbeat_body(body_, hosts_[w], 9000 + static_cast<int>(w), ++clock_, wall_now(), 1,
+                                           processed_);
+      publish(hosts_[w], "worker.heartbeat", body_, 1, "worker-heartbeat");
     }
   }
 
@@ -82,17 +86,26 @@ class Generator {
     const auto w = static_cast<std::size_t>(index) % hosts_.size();
     const auto& host = hosts_[w];
     const double now = wall_now();
-    publish("gen8692@vm", "task.sent", sent_body(uuid, ++clock_, now), 1, "task-sent");
+    body_.clear();
+    append_sent_body(body_, uuid, ++clock_, now);
+    publish("gen8692@vm", "task.sent", body_, 1, "task-sent");
     const bool fails = (index + 1) % options_.fail_every == 0;
-    worker_event(w, "task.received", received_body(host, uuid, ++clock_, now), "task-received");
-    worker_event(w, "task.started", started_body(host, uuid, ++clock_, now), "task-started");
-    if (fails) worker_event(w, "task.failed", failed_body(host, uuid, ++clock_, now), "task-failed");
-    else worker_event(w, "task.succeeded", succeeded_body(host, uuid, ++clock_, now), "task-succeeded");
+    append_received_body(worker_body(w), host, uuid, ++clock_, now);
+    worker_event(w, "task.received", "task-received");
+    append_started_body(worker_body(w), host, uuid, ++clock_, now);
+    worker_event(w, "task.started", "task-started");
+    if (fails) {
+      append_failed_body(worker_body(w), host, uuid, ++clock_, now);
+      worker_event(w, "task.failed", "task-failed");
+    } else {
+      append_succeeded_body(worker_body(w), host, uuid, ++clock_, now);
+      worker_event(w, "task.succeeded", "task-succeeded");
+    }
     ++processed_;
   }
 
   void finish() {
-    for (std::size_t w = 0; w < buffers_.size(); ++w) flush_worker(w);
+    for (std::size_t w = 0; w < lists_.size(); ++w) flush_worker(w);
     drain();
   }
 
@@ -108,36 +121,59 @@ class Generator {
   }
 
  private:
-  void worker_event(std::size_t w, const char* routing_key, std::string body, const char* type) {
+  // A worker's events go one per message, or into its open task.multi list.
+  struct WorkerList {
+    std::string text;  // "[e1, e2, …" while open
+    int events = 0;
+  };
+
+  // Where the next event body of worker `w` is written.
+  std::string& worker_body(std::size_t w) {
     if (options_.multi <= 0) {
-      publish(hosts_[w], routing_key, body, 1, type);
+      body_.clear();
+      return body_;
+    }
+    auto& list = lists_[w];
+    list.text += list.events == 0 ? "[" : ", ";
+    return list.text;
+  }
+
+  void worker_event(std::size_t w, const char* routing_key, const char* type) {
+    if (options_.multi <= 0) {
+      publish(hosts_[w], routing_key, body_, 1, type);
       return;
     }
     ++counts_[type];
-    buffers_[w].push_back(std::move(body));
-    if (static_cast<int>(buffers_[w].size()) >= options_.multi) flush_worker(w);
+    if (++lists_[w].events >= options_.multi) flush_worker(w);
   }
 
   void flush_worker(std::size_t w) {
-    if (buffers_[w].empty()) return;
-    const auto n = buffers_[w].size();
-    publish(hosts_[w], "task.multi", sluice::bench::json_list(buffers_[w]), n, nullptr);
-    buffers_[w].clear();
+    auto& list = lists_[w];
+    if (list.events == 0) return;
+    list.text += ']';
+    publish(hosts_[w], "task.multi", list.text, static_cast<std::size_t>(list.events), nullptr);
+    list.text.clear();
+    list.events = 0;
   }
 
-  void publish(const std::string& host, const std::string& routing_key, const std::string& body,
-               std::size_t events, const char* type) {
-    const auto payload = sluice::bench::envelope(body, host, routing_key, rng_);
-    const auto channel = "/0.celeryev/" + routing_key;
-    redisAppendCommand(redis_, "PUBLISH %b %b", channel.data(), channel.size(), payload.data(),
-                       payload.size());
+  void publish(std::string_view host, std::string_view routing_key, std::string_view body, std::size_t events,
+               const char* type) {
+    channel_.assign("/0.celeryev/");
+    channel_ += routing_key;
+    payload_.clear();
+    sluice::bench::append_envelope(payload_, body, host, routing_key, sluice::random_uuid4(rng_));
+    sluice::bench::append_publish_command(commands_, channel_, payload_);
     ++messages_;
     events_ += events;
     if (type != nullptr) ++counts_[type];
     if (++pending_ >= 256) drain();
   }
 
+  // Hands the pending commands to hiredis in one piece and reads their replies.
   void drain() {
+    if (pending_ == 0) return;
+    redisAppendFormattedCommand(redis_, commands_.data(), commands_.size());
+    commands_.clear();
     for (; pending_ > 0; --pending_) {
       void* reply = nullptr;
       if (redisGetReply(redis_, &reply) != REDIS_OK) {
@@ -153,7 +189,8 @@ class Generator {
   Options options_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::vector<std::string> hosts_;
-  std::vector<std::vector<std::string>> buffers_;
+  std::vector<WorkerList> lists_;
+  std::string body_, channel_, payload_, commands_;  // reused: no allocation per message
   std::map<std::string, std::uint64_t> counts_;
   std::uint64_t clock_ = 0, processed_ = 0, messages_ = 0, events_ = 0, errors_ = 0;
   int pending_ = 0;

@@ -25,9 +25,7 @@ struct Link {
   bool closed = false;
   bool closed_by_client = false;
   Clock::time_point last_received = Clock::now();
-  // 64 KiB: under a heavy pub/sub stream one read takes ~60 messages, so the
-  // per-read cost (syscall, coroutine resumption) is spread thin.
-  std::array<char, 64 * 1024> buffer{};
+  std::array<char, 16 * 1024> buffer{};
 };
 
 namespace {

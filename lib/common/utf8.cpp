@@ -1,9 +1,26 @@
 #include "common/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace sluice::utf8 {
 namespace {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Most text is ASCII: checked eight bytes at a time.
+bool is_ascii(std::string_view text) {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    if (word & 0x8080808080808080ULL) return false;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -36,6 +53,34 @@ std::size_t sequence_length(std::string_view text, std::size_t pos) {
   return length;
 }
 
+bool is_valid(std::string_view text) {
+  if (is_ascii(text)) return true;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
+  }
+  return true;
+}
+
+std::string to_valid(std::string_view text) {
+  if (is_valid(text)) return std::string(text);
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = sequence_length(text, pos);
+    if (length == 0) {
+      out.append(kReplacement);
+      ++pos;
+    } else {
+      out.append(text.substr(pos, length));
+      pos += length;
+    }
+  }
+  return out;
+}
+
 std::string_view truncate(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   // Walk back from the cut to the start of the sequence it falls into (at
@@ -48,14 +93,5 @@ std::string_view truncate(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string truncated(std::string_view text, std::size_t max_bytes) { return std::string(truncate(text, max_bytes)); }
-
-bool is_valid(std::string_view text) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t length = sequence_length(text, pos);
-    if (length == 0) return false;
-    pos += length;
-  }
-  return true;
-}
 
 }  // namespace sluice::utf8

@@ -3,17 +3,12 @@
 #include <charconv>
 #include <optional>
 
+#include "common/hex.hpp"
+
 namespace sluice::config {
 namespace {
 
 using UrlError = Unexpected<std::string>;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::optional<long> parse_number(std::string_view text, long max) {
   long value = 0;

@@ -4,10 +4,10 @@
 #include <cctype>
 
 #include "common/base64.hpp"
+#include "common/utf8.hpp"
 #include "decode/body_decoders.hpp"
 #include "decode/envelope.hpp"
 #include "decode/inflate.hpp"
-#include "decode/utf8.hpp"
 
 namespace sluice::decode {
 namespace {
@@ -85,8 +85,8 @@ Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, c
   Envelope envelope;
   if (auto error = parse_envelope(payload, envelope)) return Unexpected(*std::move(error));
   DecodedMessage out;
-  out.exchange = to_valid_utf8(envelope.exchange);
-  out.routing_key = to_valid_utf8(envelope.routing_key);
+  out.exchange = utf8::to_valid(envelope.exchange);
+  out.routing_key = utf8::to_valid(envelope.routing_key);
   if (out.exchange.ends_with(".pidbox")) {  // remote control (§2.5, §7): not ours to decode
     out.kind = MessageKind::control;
     return out;

@@ -8,7 +8,7 @@
 #include <string>
 #include <variant>
 
-#include "decode/utf8.hpp"
+#include "common/utf8.hpp"
 
 namespace sluice::decode {
 
@@ -87,7 +87,7 @@ bool is_number(const FieldValue& v) { return (v.kind == Kind::integer || v.kind 
 // name of the type it expected. null clears an optional field (§9.6).
 const char* assign(CeleryEvent& e, std::string CeleryEvent::*m, const FieldValue& v) {
   if (v.kind != Kind::text) return "string";
-  e.*m = to_valid_utf8(v.text);
+  e.*m = utf8::to_valid(v.text);
   return nullptr;
 }
 
@@ -100,7 +100,7 @@ const char* assign(CeleryEvent& e, double CeleryEvent::*m, const FieldValue& v) 
 const char* assign(CeleryEvent& e, std::optional<std::string> CeleryEvent::*m, const FieldValue& v) {
   if (v.kind == Kind::null) return (e.*m).reset(), nullptr;
   if (v.kind != Kind::text) return "string";
-  e.*m = to_valid_utf8(v.text);
+  e.*m = utf8::to_valid(v.text);
   return nullptr;
 }
 

@@ -2,17 +2,11 @@
 // path, a string without escapes, is inline in json_reader.hpp).
 #include <cstdint>
 
+#include "common/hex.hpp"
 #include "decode/json_reader.hpp"
 
 namespace sluice::decode {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {

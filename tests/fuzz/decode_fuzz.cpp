@@ -12,12 +12,13 @@
 #include <string_view>
 
 #include "common/base64.hpp"
+#include "common/utf8.hpp"
 #include "decode/decode_message.hpp"
-#include "decode/utf8.hpp"
 
 namespace {
 
 using namespace sluice::decode;
+namespace utf8 = sluice::utf8;
 
 void require(bool condition) {
   if (!condition) std::abort();
@@ -42,13 +43,13 @@ void check(const sluice::Expected<DecodedMessage, DecodeError>& result) {
   if (!result) return check_error(result.error());
   for (const CeleryEvent& event : result->events) {
     require(!event.type.empty() && std::isfinite(event.timestamp));
-    require(is_valid_utf8(event.type) && is_valid_utf8(event.hostname) && is_valid_utf8(event.uuid));
+    require(utf8::is_valid(event.type) && utf8::is_valid(event.hostname) && utf8::is_valid(event.uuid));
     require(!event.is_task_event() || !event.uuid.empty());
-    require(!event.name || is_valid_utf8(*event.name));
+    require(!event.name || utf8::is_valid(*event.name));
   }
   for (const auto& error : result->element_errors) check_error(error);
   for (const auto& issue : result->field_issues) check_error(issue);
-  require(is_valid_utf8(result->exchange) && is_valid_utf8(result->routing_key));
+  require(utf8::is_valid(result->exchange) && utf8::is_valid(result->routing_key));
 }
 
 }  // namespace

@@ -6,10 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 extern char** environ;
 
@@ -18,7 +23,7 @@ namespace {
 
 std::vector<std::string> merged_environment(const ProcessSpec& spec) {
   std::map<std::string, std::string> vars;
-  for (char** e = environ; *e; ++e) {
+  for (char** e = environ; !spec.clean_env && *e; ++e) {
     std::string entry(*e);
     const auto eq = entry.find('=');
     if (eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
@@ -55,9 +60,20 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
+std::string find_program(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = dir + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
 ChildProcess::ChildProcess(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw std::runtime_error("ChildProcess: empty argv");
   auto args = spec.argv;
+  if (args[0].find('/') == std::string::npos) args[0] = find_program(args[0]);  // before fork: not signal-safe
   auto env = merged_environment(spec);
   auto argv = pointers(args);
   auto envp = pointers(env);
@@ -125,6 +141,15 @@ int ChildProcess::run(const ProcessSpec& spec, std::chrono::milliseconds timeout
     return -1;
   }
   return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
+
+ProcessResult ChildProcess::run_captured(ProcessSpec spec, std::chrono::milliseconds timeout) {
+  const TempDir dir;
+  spec.output_file = dir.file("output");
+  ProcessResult result;
+  result.exit_code = run(spec, timeout);
+  result.output = read_file(spec.output_file);
+  return result;
 }
 
 }  // namespace sluice::testing

@@ -1,6 +1,6 @@
 #pragma once
 // ChildProcess: a program a test starts (redis-server, a Celery worker,
-// openssl) and always stops by its PID: SIGTERM, then SIGKILL to its
+// sluiced, systemd-analyze) and always stops by its PID: SIGTERM, then SIGKILL to its
 // process group after a grace period. The child dies with the test process
 // (PR_SET_PDEATHSIG), so a crashed test leaves nothing running.
 
@@ -15,10 +15,16 @@
 namespace sluice::testing {
 
 struct ProcessSpec {
-  std::vector<std::string> argv;                            // argv[0] is the program path
+  std::vector<std::string> argv;                            // argv[0]: a path, or a name looked up on $PATH
   std::vector<std::pair<std::string, std::string>> env;   // added to / overriding the test's environment
   std::string cwd;                                          // empty = the test's
   std::string output_file;                                  // stdout+stderr; empty = /dev/null
+  bool clean_env = false;                                   // true: `env` is the whole environment
+};
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: could not start, timed out, or killed by a signal
+  std::string output;  // stdout and stderr interleaved
 };
 
 class ChildProcess {
@@ -39,6 +45,8 @@ class ChildProcess {
 
   // Runs a program to completion; its exit code, or -1 on timeout/signal.
   static int run(const ProcessSpec& spec, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // The same, also collecting what it printed (spec.output_file is not used).
+  static ProcessResult run_captured(ProcessSpec spec, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
   bool exited();
@@ -48,5 +56,8 @@ class ChildProcess {
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// The full path of `program` on $PATH, or empty.
+std::string find_program(const std::string& program);
 
 }  // namespace sluice::testing

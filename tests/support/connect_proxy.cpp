@@ -3,7 +3,7 @@
 #include <mutex>
 
 #include "deliver/beast.hpp"
-#include "support/server_thread.hpp"
+#include "support/io_thread.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -36,7 +36,7 @@ struct TestConnectProxy::Impl {
       acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
       acceptor.listen();
       port = acceptor.local_endpoint().port();
-      asio::co_spawn(thread.io(), accept_loop(), asio::detached);
+      asio::co_spawn(thread.context(), accept_loop(), asio::detached);
     });
   }
 
@@ -45,7 +45,7 @@ struct TestConnectProxy::Impl {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(redirect_error(use_awaitable, ec));
       if (ec) co_return;
-      asio::co_spawn(thread.io(), tunnel(std::make_shared<tcp::socket>(std::move(socket))), asio::detached);
+      asio::co_spawn(thread.context(), tunnel(std::make_shared<tcp::socket>(std::move(socket))), asio::detached);
     }
   }
 
@@ -62,11 +62,11 @@ struct TestConnectProxy::Impl {
       targets.push_back(target);
       authorizations.emplace_back(request[http::field::proxy_authorization]);
     }
-    auto upstream = std::make_shared<tcp::socket>(thread.io());
+    auto upstream = std::make_shared<tcp::socket>(thread.context());
     int status = refuse_status;
     if (status == 0 && request.method() == http::verb::connect) {
       const auto colon = target.rfind(':');
-      tcp::resolver resolver(thread.io());
+      tcp::resolver resolver(thread.context());
       auto endpoints = co_await resolver.async_resolve(target.substr(0, colon), target.substr(colon + 1),
                                                        redirect_error(use_awaitable, ec));
       if (!ec) co_await asio::async_connect(*upstream, endpoints, redirect_error(use_awaitable, ec));
@@ -79,8 +79,8 @@ struct TestConnectProxy::Impl {
     co_await asio::async_write(*client, asio::buffer(head), redirect_error(use_awaitable, ec));
     if (ec || status != 200) co_return;
     if (buffer.size() > 0) co_await asio::async_write(*upstream, buffer.data(), redirect_error(use_awaitable, ec));
-    asio::co_spawn(thread.io(), relay(client, upstream), asio::detached);
-    asio::co_spawn(thread.io(), relay(upstream, client), asio::detached);
+    asio::co_spawn(thread.context(), relay(client, upstream), asio::detached);
+    asio::co_spawn(thread.context(), relay(upstream, client), asio::detached);
   }
 
   mutable std::mutex mutex;
@@ -88,8 +88,8 @@ struct TestConnectProxy::Impl {
   std::vector<std::string> authorizations;
   int refuse_status = 0;  // server thread only after construction
   std::uint16_t port = 0;
-  ServerThread thread;
-  tcp::acceptor acceptor{thread.io()};
+  IoThread thread;
+  tcp::acceptor acceptor{thread.context()};
 };
 
 TestConnectProxy::TestConnectProxy() : impl_(std::make_unique<Impl>()) {}

@@ -6,7 +6,7 @@
 
 #include "deliver/beast.hpp"
 #include "support/ingest_ledger.hpp"
-#include "support/server_thread.hpp"
+#include "support/io_thread.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -61,7 +61,7 @@ struct TestIngestServer::Impl {
       acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), wanted));
       acceptor.listen();
       port = acceptor.local_endpoint().port();
-      asio::co_spawn(thread.io(), accept_loop(), asio::detached);
+      asio::co_spawn(thread.context(), accept_loop(), asio::detached);
     });
   }
 
@@ -78,7 +78,7 @@ struct TestIngestServer::Impl {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(redirect_error(use_awaitable, ec));
       if (ec) co_return;  // closed by stop_listening() or shutdown
-      asio::co_spawn(thread.io(), serve(std::move(socket)), asio::detached);
+      asio::co_spawn(thread.context(), serve(std::move(socket)), asio::detached);
     }
   }
 
@@ -115,7 +115,7 @@ struct TestIngestServer::Impl {
       std::size_t index = 0;
       const Answer answer = ledger.handle(record_of(parser.get(), id), index);
       if (answer.delay.count() > 0) {
-        asio::steady_timer timer(thread.io(), answer.delay);
+        asio::steady_timer timer(thread.context(), answer.delay);
         co_await timer.async_wait(redirect_error(use_awaitable, ec));
       }
       auto response = response_of(answer, parser.get().keep_alive());
@@ -135,8 +135,8 @@ struct TestIngestServer::Impl {
   std::map<std::uint64_t, beast::tcp_stream*> open;  // server thread only
   std::uint64_t connections = 0;                      // server thread only
   std::uint16_t port = 0;
-  ServerThread thread;  // last: stopped first, while the rest still exists
-  tcp::acceptor acceptor{thread.io()};
+  IoThread thread;  // last: stopped first, while the rest still exists
+  tcp::acceptor acceptor{thread.context()};
 };
 
 TestIngestServer::TestIngestServer(IngestServerOptions options)

@@ -13,21 +13,20 @@ IoThread::~IoThread() {
   if (thread_.joinable()) finish(std::chrono::seconds(5));
 }
 
-void IoThread::call(std::function<void()> function) {
-  std::promise<void> ran;
-  asio::post(context_, [&] {
-    function();
-    ran.set_value();
-  });
-  ran.get_future().wait();
-}
-
 bool IoThread::finish(std::chrono::milliseconds timeout) {
+  if (!thread_.joinable()) return true;
   guard_.reset();
   const bool idle = done_future_.wait_for(timeout) == std::future_status::ready;
   if (!idle) context_.stop();
   thread_.join();
   return idle;
+}
+
+void IoThread::stop() {
+  if (!thread_.joinable()) return;
+  guard_.reset();
+  context_.stop();
+  thread_.join();
 }
 
 }  // namespace sluice::testing

@@ -1,10 +1,10 @@
 #pragma once
 // IoThread: an io_context running on a background thread, so a test can
 // drive blocking tools (redis-server restarts, PUBLISH) while the code under
-// test runs on its event loop.
+// test runs on its event loop — or so a test server (TestIngestServer,
+// TestConnectProxy) keeps a loop of its own, apart from the code under test.
 
 #include <chrono>
-#include <functional>
 #include <future>
 #include <optional>
 #include <thread>
@@ -38,12 +38,21 @@ class IoThread {
   T run(asio::awaitable<T> coroutine) {
     return std::move(*spawn(std::move(coroutine)).get());
   }
-  // Runs a function on the loop and waits until it has run.
-  void call(std::function<void()> function);
+  // Runs `fn` on the loop and waits for its result (an exception it throws
+  // is rethrown here). Never call it from the loop's own thread.
+  template <class Fn>
+  auto call(Fn fn) -> decltype(fn()) {
+    std::packaged_task<decltype(fn())()> task(std::move(fn));
+    auto result = task.get_future();
+    asio::post(context_, [&task] { task(); });
+    return result.get();
+  }
 
   // Lets the loop run out of work (everything started has ended), up to
   // `timeout`; false when work was still pending (then the loop is stopped).
   bool finish(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Stops the loop at once, abandoning pending work, and joins the thread.
+  void stop();
 
  private:
   asio::io_context context_;

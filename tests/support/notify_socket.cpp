@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -17,10 +16,8 @@ NotifySocket::NotifySocket(Kind kind) {
   if (fd_ < 0) return;
   std::string name;
   if (kind == Kind::path) {
-    char dir[] = "/tmp/sluiced-notify-XXXXXX";
-    if (!::mkdtemp(dir)) return;
-    dir_ = dir;
-    name = dir_ + "/notify";
+    dir_.emplace();
+    name = dir_->file("notify");
     address_ = name;
   } else {
     name = std::string(1, '\0') + "sluiced-test-" + std::to_string(::getpid()) + "-" +
@@ -28,6 +25,11 @@ NotifySocket::NotifySocket(Kind kind) {
     address_ = "@" + name.substr(1);
   }
   sockaddr_un addr{};
+  if (name.size() >= sizeof addr.sun_path) {  // a long $TMPDIR: the path would not fit
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, name.data(), name.size());
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
@@ -39,10 +41,6 @@ NotifySocket::NotifySocket(Kind kind) {
 
 NotifySocket::~NotifySocket() {
   if (fd_ >= 0) ::close(fd_);
-  if (!dir_.empty()) {
-    ::unlink((dir_ + "/notify").c_str());
-    ::rmdir(dir_.c_str());
-  }
 }
 
 std::optional<std::string> NotifySocket::receive(std::chrono::milliseconds limit) {

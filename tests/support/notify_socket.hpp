@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace sluice::testing {
 
 class NotifySocket {
@@ -26,7 +28,7 @@ class NotifySocket {
  private:
   int fd_ = -1;
   std::string address_;
-  std::string dir_;  // temporary directory holding a path socket
+  std::optional<TempDir> dir_;  // holds a path socket
 };
 
 }  // namespace sluice::testing

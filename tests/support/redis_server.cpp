@@ -35,7 +35,10 @@ std::uint16_t free_port() {
 }  // namespace
 
 RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(options)) {
-  if (options_.tls) tls_files_ = generate_tls_files(dir_.path());
+  if (options_.tls) {
+    pki_ = std::make_unique<TestPki>();
+    tls_files_ = pki_->files();
+  }
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
     tls_port_ = options_.tls ? free_port() : 0;

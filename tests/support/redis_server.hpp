@@ -1,7 +1,7 @@
 #pragma once
 // RedisServer: a private redis-server (Debian's, built with TLS) for one
 // test: loopback only, free ports, no persistence, optional password, ACL
-// user, unix socket and TLS port (certificates generated per server).
+// user, unix socket and TLS port (a TestPki per server).
 // Ready when it answers PING; restart() keeps the ports; the destructor
 // stops it by PID.
 
@@ -13,7 +13,7 @@
 #include "config/url.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
-#include "support/tls_files.hpp"
+#include "support/test_pki.hpp"
 
 namespace sluice::testing {
 
@@ -83,7 +83,8 @@ class RedisServer {
 
   RedisServerOptions options_;
   TempDir dir_;
-  TlsFiles tls_files_;
+  std::unique_ptr<TestPki> pki_;  // with options.tls
+  TlsFiles tls_files_;            // pki_'s files, or empty paths
   std::uint16_t port_ = 0;
   std::uint16_t tls_port_ = 0;
   std::unique_ptr<ChildProcess> process_;

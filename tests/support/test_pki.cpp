@@ -5,8 +5,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -48,7 +46,12 @@ struct Issuer {
   EVP_PKEY* key = nullptr;
 };
 
-Cert make_cert(EVP_PKEY* key, const std::string& common_name, Issuer issuer, const char* san, long serial) {
+enum class Role { ca, server, client };
+
+// A certificate for `key`, self-signed when `issuer` is empty. `san` is the
+// subjectAltName of a server certificate.
+Cert make_cert(EVP_PKEY* key, const std::string& common_name, Issuer issuer, Role role, const char* san,
+               long serial) {
   Cert cert(X509_new());
   X509* x = cert.get();
   X509_set_version(x, 2);
@@ -59,20 +62,19 @@ Cert make_cert(EVP_PKEY* key, const std::string& common_name, Issuer issuer, con
   X509_NAME* name = X509_get_subject_name(x);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
                              -1, -1, 0);
-  const bool is_ca = san == nullptr;
   X509_set_issuer_name(x, issuer.cert ? X509_get_subject_name(issuer.cert) : name);
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer.cert ? issuer.cert : x, x, nullptr, nullptr, 0);
   add_extension(x, &ctx, NID_subject_key_identifier, "hash");
   add_extension(x, &ctx, NID_authority_key_identifier, "keyid:always");
-  if (is_ca) {
+  if (role == Role::ca) {
     add_extension(x, &ctx, NID_basic_constraints, "critical,CA:TRUE");
     add_extension(x, &ctx, NID_key_usage, "critical,keyCertSign,cRLSign");
   } else {
     add_extension(x, &ctx, NID_basic_constraints, "CA:FALSE");
     add_extension(x, &ctx, NID_key_usage, "critical,digitalSignature");
-    add_extension(x, &ctx, NID_ext_key_usage, "serverAuth");
-    add_extension(x, &ctx, NID_subject_alt_name, san);
+    add_extension(x, &ctx, NID_ext_key_usage, role == Role::server ? "serverAuth" : "clientAuth");
+    if (san != nullptr) add_extension(x, &ctx, NID_subject_alt_name, san);
   }
   check(X509_sign(x, issuer.key ? issuer.key : key, EVP_sha256()) > 0, "signing failed");
   return cert;
@@ -99,11 +101,12 @@ std::string key_pem(EVP_PKEY* key) {
 struct Authority {
   Key key = make_key();
   Cert cert;
-  explicit Authority(const std::string& name) : cert(make_cert(key.get(), name, {}, nullptr, 1)) {}
+  explicit Authority(const std::string& name) : cert(make_cert(key.get(), name, {}, Role::ca, nullptr, 1)) {}
 
-  PemIdentity issue(const char* san, long serial) const {
+  PemIdentity issue(Role role, const char* san, long serial) const {
     Key leaf_key = make_key();
-    Cert leaf = make_cert(leaf_key.get(), "sluice test server", {cert.get(), key.get()}, san, serial);
+    const char* name = role == Role::server ? "sluice test server" : "sluice test client";
+    Cert leaf = make_cert(leaf_key.get(), name, {cert.get(), key.get()}, role, san, serial);
     return PemIdentity{cert_pem(leaf.get()) + cert_pem(cert.get()), key_pem(leaf_key.get())};
   }
 };
@@ -117,23 +120,20 @@ void write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 TestPki::TestPki() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "sluice-pki-XXXXXX").string();
-  check(mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
-  dir_ = pattern;
   const Authority trusted("sluice test CA");
   const Authority other("unrelated test CA");
-  server = trusted.issue("IP:127.0.0.1,DNS:localhost", 2);
-  wrong_host_server = trusted.issue("DNS:wrong.example", 3);
-  untrusted_server = other.issue("IP:127.0.0.1,DNS:localhost", 2);
-  ca_file_ = dir_ + "/ca.pem";
-  other_ca_file_ = dir_ + "/other-ca.pem";
-  write_file(ca_file_, cert_pem(trusted.cert.get()));
-  write_file(other_ca_file_, cert_pem(other.cert.get()));
-}
-
-TestPki::~TestPki() {
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  server = trusted.issue(Role::server, "IP:127.0.0.1,DNS:localhost", 2);
+  client = trusted.issue(Role::client, nullptr, 3);
+  wrong_host_server = trusted.issue(Role::server, "DNS:wrong.example", 4);
+  untrusted_server = other.issue(Role::server, "IP:127.0.0.1,DNS:localhost", 2);
+  files_ = TlsFiles{dir_.file("ca.pem"),     dir_.file("server.pem"), dir_.file("server.key"),
+                    dir_.file("client.pem"), dir_.file("client.key"), dir_.file("other-ca.pem")};
+  write_file(files_.ca_cert, cert_pem(trusted.cert.get()));
+  write_file(files_.other_ca_cert, cert_pem(other.cert.get()));
+  write_file(files_.server_cert, server.cert_pem);
+  write_file(files_.server_key, server.key_pem);
+  write_file(files_.client_cert, client.cert_pem);
+  write_file(files_.client_key, client.key_pem);
 }
 
 }  // namespace sluice::testing

@@ -5,7 +5,7 @@
 
 #include "app/daemon.hpp"
 #include "integration/observe/live_health_server.hpp"
-#include "support/run_process.hpp"
+#include "support/child_process.hpp"
 
 namespace sluice::app {
 namespace {
@@ -83,13 +83,16 @@ TEST(Healthcheck, OffExits1) {
 TEST(Healthcheck, TheBinaryAsksTheConfiguredAddress) {
   LiveHealthServer live;
   live.set_report(observe::healthy_report());
-  const std::vector<std::string> env = {"SLUICE_SINK=stdout",
-                                        "SLUICE_CONNECTION_ID=550e8400-e29b-41d4-a716-446655440000",
-                                        "SLUICE_HEALTH_ADDR=127.0.0.1:" + std::to_string(live.port())};
-  auto ok = testing::run_process({SLUICED_BINARY, "--healthcheck"}, env);
+  testing::ProcessSpec spec;
+  spec.argv = {SLUICED_BINARY, "--healthcheck"};
+  spec.env = {{"SLUICE_SINK", "stdout"},
+              {"SLUICE_CONNECTION_ID", "550e8400-e29b-41d4-a716-446655440000"},
+              {"SLUICE_HEALTH_ADDR", "127.0.0.1:" + std::to_string(live.port())}};
+  spec.clean_env = true;  // only these settings, whatever the test runs with
+  auto ok = testing::ChildProcess::run_captured(spec);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   live.set_report(observe::unhealthy_report("Redis connection lost"));
-  auto bad = testing::run_process({SLUICED_BINARY, "--healthcheck"}, env);
+  auto bad = testing::ChildProcess::run_captured(spec);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("Redis connection lost"), std::string::npos) << bad.output;
 }

@@ -3,13 +3,12 @@
 // so tests can talk to it with blocking clients. The report it serves is
 // set by the test; on_loop() runs code on the server's thread and waits.
 
-#include <future>
 #include <mutex>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "observe/health_server.hpp"
+#include "support/io_thread.hpp"
 #include "support/prometheus_text.hpp"
 
 namespace sluice::observe {
@@ -17,16 +16,15 @@ namespace sluice::observe {
 class LiveHealthServer {
  public:
   explicit LiveHealthServer(HealthServerLimits limits = {})
-      : server_(io_, metrics_, [this] { return report(); }, limits) {
-    auto port = server_.start({"127.0.0.1", 0});
+      : server_(io_.context(), metrics_, [this] { return report(); }, limits) {
+    auto port = io_.call([this] { return server_.start({"127.0.0.1", 0}); });
     if (!port) ADD_FAILURE() << port.error();
     port_ = port.value_or(0);
-    thread_ = std::thread([this] { io_.run(); });
   }
   ~LiveHealthServer() {
-    asio::post(io_, [this] { server_.stop(); });
-    work_.reset();
-    thread_.join();  // returns only once every connection coroutine has ended
+    io_.call([this] { server_.stop(); });
+    // Every connection coroutine has ended before the server goes away.
+    EXPECT_TRUE(io_.finish(std::chrono::seconds(30))) << "health server connections still open";
   }
   LiveHealthServer(const LiveHealthServer&) = delete;
   LiveHealthServer& operator=(const LiveHealthServer&) = delete;
@@ -40,10 +38,7 @@ class LiveHealthServer {
 
   template <class F>
   auto on_loop(F f) -> decltype(f()) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto result = task.get_future();
-    asio::post(io_, [&task] { task(); });
-    return result.get();
+    return io_.call(std::move(f));
   }
 
   std::size_t open_connections() {
@@ -66,13 +61,11 @@ class LiveHealthServer {
   }
 
   Metrics metrics_;
-  asio::io_context io_;
   std::mutex mutex_;
   HealthReport report_;
+  testing::IoThread io_;  // keeps running (on_loop) after the server stops, until finish()
   HealthServer server_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};  // on_loop() after stop()
   std::uint16_t port_ = 0;
-  std::thread thread_;
 };
 
 inline HealthReport healthy_report() {

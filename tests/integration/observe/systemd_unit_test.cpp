@@ -2,13 +2,12 @@
 // own checker accepts the unit (skipped where systemd-analyze is missing).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
-#include "support/run_process.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 
 namespace sluice::testing {
@@ -39,42 +38,42 @@ TEST(SystemdUnit, DeclaresNotifyWatchdogAndSandbox) {
 class UnitCopy {
  public:
   UnitCopy() {
-    char dir[] = "/tmp/sluiced-unit-XXXXXX";
-    if (::mkdtemp(dir)) dir_ = dir;
     std::string unit = unit_text();
     const std::string exec = "ExecStart=/usr/local/bin/sluiced";
     unit.replace(unit.find(exec), exec.size(), std::string("ExecStart=") + SLUICED_BINARY);
     std::ofstream(path()) << unit;
   }
-  ~UnitCopy() {
-    std::remove(path().c_str());
-    ::rmdir(dir_.c_str());
-  }
-  std::string path() const { return dir_ + "/sluiced.service"; }
+  std::string path() const { return dir_.file("sluiced.service"); }
 
  private:
-  std::string dir_;
+  TempDir dir_;
 };
 
-std::vector<std::string> env_with_path() {
+// systemd-analyze with only PATH and plain output settings.
+ProcessResult analyze(const std::string& program, std::vector<std::string> args) {
   const char* path = std::getenv("PATH");
-  return {std::string("PATH=") + (path ? path : "/usr/bin:/bin"), "SYSTEMD_COLORS=0", "SYSTEMD_PAGER="};
+  ProcessSpec spec;
+  spec.argv = std::move(args);
+  spec.argv.insert(spec.argv.begin(), program);
+  spec.env = {{"PATH", path ? path : "/usr/bin:/bin"}, {"SYSTEMD_COLORS", "0"}, {"SYSTEMD_PAGER", ""}};
+  spec.clean_env = true;
+  return ChildProcess::run_captured(spec);
 }
 
 TEST(SystemdUnit, SystemdAnalyzeVerifyAcceptsIt) {
-  const std::string analyze = find_program("systemd-analyze");
-  if (analyze.empty()) GTEST_SKIP() << "systemd-analyze not installed";
+  const std::string program = find_program("systemd-analyze");
+  if (program.empty()) GTEST_SKIP() << "systemd-analyze not installed";
   UnitCopy copy;
-  auto result = run_process({analyze, "verify", copy.path()}, env_with_path());
+  auto result = analyze(program, {"verify", copy.path()});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(result.output, "") << "systemd-analyze verify warns";
 }
 
 TEST(SystemdUnit, SecurityExposureStaysLow) {
-  const std::string analyze = find_program("systemd-analyze");
-  if (analyze.empty()) GTEST_SKIP() << "systemd-analyze not installed";
+  const std::string program = find_program("systemd-analyze");
+  if (program.empty()) GTEST_SKIP() << "systemd-analyze not installed";
   UnitCopy copy;
-  auto result = run_process({analyze, "security", "--offline=true", "--no-pager", copy.path()}, env_with_path());
+  auto result = analyze(program, {"security", "--offline=true", "--no-pager", copy.path()});
   const std::string marker = "Overall exposure level for ";
   const auto at = result.output.find(marker);
   const auto colon = at == std::string::npos ? at : result.output.find(": ", at);

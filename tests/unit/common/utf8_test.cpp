@@ -59,5 +59,26 @@ TEST(Utf8IsValid, ChecksWholeText) {
   EXPECT_FALSE(is_valid("bad \xFF byte"));
 }
 
+TEST(Utf8IsValid, AcceptsValidTextAndToValidKeepsIt) {
+  for (const char* text : {"", "plain ascii long enough for the word loop", "\xc3\xa9", "\xe2\x82\xac",
+                           "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "a\xed\x9f\xbf"}) {
+    EXPECT_TRUE(is_valid(text)) << text;
+    EXPECT_EQ(to_valid(text), text);
+  }
+}
+
+TEST(Utf8IsValid, RefusesInvalidSequences) {
+  for (const char* text : {"\xff", "\x80", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                           "\xf5\x80\x80\x80", "\xe2\x82", "abcdefgh\xc3(", "\xf0\x9f\x98"}) {
+    EXPECT_FALSE(is_valid(text)) << text;
+  }
+}
+
+TEST(Utf8ToValid, ReplacesEachInvalidByte) {
+  EXPECT_EQ(to_valid("a\xff" "b\xc3"), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  EXPECT_EQ(to_valid("\xe2\x82" "x"), "\xef\xbf\xbd\xef\xbf\xbd" "x");
+  EXPECT_TRUE(is_valid(to_valid("\xed\xa0\x80\xf0\x9f\x98\x80\x80")));
+}
+
 }  // namespace
 }  // namespace sluice::utf8

@@ -8,10 +8,7 @@
 namespace sluice::decode {
 namespace {
 
-using testing::envelope_of;
-using testing::event_json;
-using testing::json_payload;
-using testing::kombu_payload;
+using namespace testing;  // the payload builders of unit/decode/payloads.hpp
 
 DecodedMessage decode_ok(const std::string& payload) {
   auto result = decode_message(payload, DecodeLimits{});

@@ -10,11 +10,7 @@
 namespace sluice::decode {
 namespace {
 
-using testing::envelope_of;
-using testing::event_json;
-using testing::json_payload;
-using testing::kombu_payload;
-using testing::zlib_compress;
+using namespace testing;  // the payload builders of unit/decode/payloads.hpp
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   return text.replace(text.find(from), from.size(), to);

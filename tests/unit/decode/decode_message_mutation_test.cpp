@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "common/base64.hpp"
+#include "common/utf8.hpp"
 #include "decode/decode_message.hpp"
-#include "decode/utf8.hpp"
 #include "unit/decode/fixture_lines.hpp"
 
 namespace sluice::decode {
@@ -79,9 +79,9 @@ void check_result(const Expected<DecodedMessage, DecodeError>& result) {
   for (const CeleryEvent& e : result->events) {
     ASSERT_FALSE(e.type.empty());
     ASSERT_TRUE(std::isfinite(e.timestamp));
-    ASSERT_TRUE(is_valid_utf8(e.type) && is_valid_utf8(e.hostname) && is_valid_utf8(e.uuid));
+    ASSERT_TRUE(utf8::is_valid(e.type) && utf8::is_valid(e.hostname) && utf8::is_valid(e.uuid));
     ASSERT_TRUE(!e.is_task_event() || !e.uuid.empty());
-    ASSERT_TRUE(!e.traceback || is_valid_utf8(*e.traceback));
+    ASSERT_TRUE(!e.traceback || utf8::is_valid(*e.traceback));
   }
   for (const auto* errors : {&result->element_errors, &result->field_issues})
     for (const DecodeError& e : *errors) ASSERT_TRUE(printable(e)) << e.excerpt;

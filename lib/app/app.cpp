@@ -48,7 +48,7 @@ Expected<std::unique_ptr<deliver::Sink>, std::string> make_sink(asio::io_context
 }
 
 App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr<deliver::Sink> sink,
-         asio::io_context& io, observe::Metrics& metrics)
+         asio::io_context& io, asio::io_context& delivery_io, observe::Metrics& metrics)
     : settings_(settings),
       log_(log),
       io_(io),
@@ -58,13 +58,14 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
         diagnostics_.update(source::kPubsubBufferLimitLow, warning);
       }),
       sink_(std::move(sink)),
-      deliverer_(io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log, fresh_seed()),
+      delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
+                fresh_seed()),
       broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
                    fresh_seed()),
       queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
-                PipelineOutputs{[this](std::string&& event) { deliverer_.push(std::move(event)); },
+                PipelineOutputs{[this](std::string&& event) { delivery_.push(std::move(event)); },
                                 [this] { broadcaster_.on_worker_online(); },
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
@@ -108,7 +109,7 @@ bool App::start() {
     log_.log(observe::Level::info, "health endpoint listening",
              {{"addr", settings_.health_addr}, {"port", std::to_string(*port)}});
   }
-  deliverer_.start();
+  delivery_.start();
   pipeline_.start();
   broadcaster_.start();
   queue_poller_.start();
@@ -131,7 +132,7 @@ asio::awaitable<void> App::shutdown() {
   broadcaster_.stop();
   queue_poller_.stop();
   pipeline_.stop();
-  const std::size_t dropped = co_await deliverer_.flush(settings_.shutdown_timeout);
+  const std::size_t dropped = co_await delivery_.flush(settings_.shutdown_timeout);
   log_.log(observe::Level::info, "stopped", {{"undelivered_events", std::to_string(dropped)}});
   if (health_server_) health_server_->stop();
 }
@@ -142,9 +143,9 @@ observe::HealthReport App::health() const {
   facts.subscribed = source.ever_subscribed;
   facts.redis_connected = source.subscribed;
   facts.last_event_at = pipeline_.last_event_at();
-  facts.buffer_events = deliverer_.waiting();
+  const deliver::DeliveryStatus delivery = delivery_.status();
+  facts.buffer_events = delivery.buffered_events;
   facts.buffer_capacity = settings_.buffer_max_events;
-  const auto& delivery = deliverer_.status();
   facts.last_delivery = delivery.last_outcome.empty() ? deliver::to_string(delivery.condition) : delivery.last_outcome;
   if (delivery.failing_since) {
     // DeliveryStatus keeps wall time; the health clock is steady.

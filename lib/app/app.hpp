@@ -1,13 +1,15 @@
 #pragma once
-// App: the daemon's stages wired on one io_context and one thread —
-// Subscriber → Pipeline (decode, track) → Deliverer → Sink, with the control
-// broadcaster, the queue depth poller, the health server and systemd
-// notification beside them.
+// App: the daemon's stages wired together — Subscriber → Pipeline (decode,
+// track) → Deliverer → Sink, with the control broadcaster, the queue depth
+// poller, the health server and systemd notification beside them. All run
+// on the main io_context and thread except delivery (Deliverer and Sink),
+// which has a thread of its own (DeliveryThread).
 // Shutdown order: stop reading Redis, flush delivery within the timeout.
 
 #include <memory>
 #include <optional>
 
+#include "app/delivery_thread.hpp"
 #include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
 #include "common/asio.hpp"
@@ -29,8 +31,9 @@ namespace sluice::app {
 class App {
  public:
   // `sink` is the HTTPS ingest sink or the stdout sink (make_sink()).
+  // The sink was made on `delivery_io`, which runs on the delivery thread.
   App(const config::Settings& settings, observe::Logger& log, std::unique_ptr<deliver::Sink> sink,
-      asio::io_context& io, observe::Metrics& metrics);
+      asio::io_context& io, asio::io_context& delivery_io, observe::Metrics& metrics);
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
@@ -54,7 +57,7 @@ class App {
   DiagnosticNotes diagnostics_;
   source::PubsubLimitProbe pubsub_limit_probe_;
   std::unique_ptr<deliver::Sink> sink_;
-  deliver::Deliverer deliverer_;
+  DeliveryThread delivery_;
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;

@@ -34,13 +34,14 @@ int run_daemon(const config::Settings& settings) {
   observe::Logger log(std::cerr, to_log_level(settings.log_level), to_log_format(settings.log_format));
   register_secrets(log, settings);
   asio::io_context io(1);
+  asio::io_context delivery_io(1);  // run by App's delivery thread
   observe::Metrics metrics;
-  auto sink = make_sink(io, settings);
+  auto sink = make_sink(delivery_io, settings);
   if (!sink) {
     log.log(observe::Level::error, "cannot set up delivery", {{"error", sink.error()}});
     return 78;
   }
-  App app(settings, log, std::move(*sink), io, metrics);
+  App app(settings, log, std::move(*sink), io, delivery_io, metrics);
   if (!app.start()) return kExitSoftware;
   log.log(observe::Level::info, "sluiced started", {{"version", SLUICE_VERSION}});
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -74,7 +74,8 @@ void render_histogram(std::string& out, const std::string& name, const Labels& l
     out += name + "_bucket" + label_text(labels, &le) + " " + std::to_string(cumulative[i]) + "\n";
   }
   out += name + "_sum" + label_text(labels) + " " + format_number(h.sum()) + "\n";
-  out += name + "_count" + label_text(labels) + " " + std::to_string(h.count()) + "\n";
+  // The +Inf bucket, read under the same lock as the others: _count must match it.
+  out += name + "_count" + label_text(labels) + " " + std::to_string(cumulative.back()) + "\n";
 }
 
 }  // namespace
@@ -85,6 +86,7 @@ Histogram::Histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)), counts_(bounds_.size() + 1, 0) {}
 
 void Histogram::observe(double v) {
+  std::lock_guard lock(mutex_);
   size_t i = 0;
   while (i < bounds_.size() && v > bounds_[i]) ++i;
   ++counts_[i];
@@ -93,10 +95,21 @@ void Histogram::observe(double v) {
 }
 
 std::vector<std::uint64_t> Histogram::cumulative_counts() const {
+  std::lock_guard lock(mutex_);
   std::vector<std::uint64_t> out(counts_.size());
   std::uint64_t running = 0;
   for (size_t i = 0; i < counts_.size(); ++i) out[i] = running += counts_[i];
   return out;
+}
+
+double Histogram::sum() const {
+  std::lock_guard lock(mutex_);
+  return sum_;
+}
+
+std::uint64_t Histogram::count() const {
+  std::lock_guard lock(mutex_);
+  return count_;
 }
 
 Metrics::Metrics() = default;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,16 +38,19 @@ class Gauge {
   std::atomic<double> value_{0.0};
 };
 
+// Observed on the delivery thread, rendered on the main one: a lock, taken a
+// few hundred times a second at most.
 class Histogram {
  public:
   explicit Histogram(std::vector<double> upper_bounds);
   void observe(double v);
   const std::vector<double>& upper_bounds() const { return bounds_; }
   std::vector<std::uint64_t> cumulative_counts() const;
-  double sum() const { return sum_; }
-  std::uint64_t count() const { return count_; }
+  double sum() const;
+  std::uint64_t count() const;
 
  private:
+  mutable std::mutex mutex_;
   std::vector<double> bounds_;
   std::vector<std::uint64_t> counts_;  // per bucket, not cumulative; +Inf last
   double sum_ = 0;

@@ -1,0 +1,86 @@
+#include "app/delivery_thread.hpp"
+
+#include <utility>
+
+namespace sluice::app {
+
+DeliveryThread::DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main,
+                               deliver::DeliveryOptions options, deliver::Sink& sink, observe::Metrics& metrics,
+                               observe::Logger& log, std::uint64_t seed)
+    : io_(delivery_io),
+      main_(std::move(main)),
+      deliverer_(delivery_io.get_executor(), std::move(options), sink, metrics, log, seed),
+      work_(asio::make_work_guard(delivery_io)) {}
+
+DeliveryThread::~DeliveryThread() {
+  if (thread_.joinable()) {
+    // After a flush the loop has already ended. Otherwise end it and let its
+    // coroutine unwind over there before the Deliverer goes away.
+    ask([this] { deliverer_.stop(); });
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (ask([this] { return deliverer_.running(); }) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryThread::start() {
+  asio::post(io_, [this] { deliverer_.start(); });
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void DeliveryThread::push(std::string event) {
+  // The first event of a main-thread handler schedules the hand-over right
+  // after that handler: one lock per burst of events, not per event.
+  if (outbox_.empty()) asio::post(main_, [this] { hand_over(); });
+  outbox_.push_back(std::move(event));
+}
+
+void DeliveryThread::hand_over() {
+  if (outbox_.empty()) return;
+  std::lock_guard lock(inbox_mutex_);
+  if (inbox_.empty()) {
+    inbox_.swap(outbox_);
+  } else {
+    for (auto& event : outbox_) inbox_.push_back(std::move(event));
+    outbox_.clear();
+  }
+  if (!drain_posted_) {
+    drain_posted_ = true;
+    asio::post(io_, [this] { drain_inbox(); });
+  }
+}
+
+void DeliveryThread::drain_inbox() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    draining_.swap(inbox_);
+    drain_posted_ = false;
+  }
+  for (auto& event : draining_) deliverer_.push(std::move(event));
+  draining_.clear();
+}
+
+asio::awaitable<std::size_t> DeliveryThread::flush(std::chrono::milliseconds timeout) {
+  hand_over();  // what the pipeline produced last goes first
+  // co_spawn resumes this coroutine through its own (main) executor.
+  co_return co_await asio::co_spawn(
+      io_,
+      [this, timeout]() -> asio::awaitable<std::size_t> {
+        drain_inbox();
+        co_return co_await deliverer_.flush(timeout);
+      },
+      asio::use_awaitable);
+}
+
+deliver::DeliveryStatus DeliveryThread::status() const {
+  return ask([this] {
+    deliver::DeliveryStatus status = deliverer_.status();
+    status.buffered_events = deliverer_.waiting();
+    return status;
+  });
+}
+
+}  // namespace sluice::app

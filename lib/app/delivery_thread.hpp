@@ -1,0 +1,76 @@
+#pragma once
+// DeliveryThread: the Deliverer and its sink on an io_context and thread of
+// their own, so that reading Redis and delivering over TLS never wait for
+// each other. On one thread, each of a request's ~15 TLS write steps queued
+// behind a Redis read handler, and at ~150k events/s delivery fell behind
+// while the reader stayed just ahead of Redis' output buffer limit.
+//
+// Everything else in the app stays on the main thread and talks to delivery
+// only through this class, from the main thread:
+// - push() collects events and hands them over once per main-thread
+//   handler (one lock, at most one wake-up), in order;
+// - flush() runs the Deliverer's flush over there and resumes the caller on
+//   its own executor;
+// - status() asks the delivery thread and waits for the answer.
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/asio.hpp"
+#include "deliver/deliverer.hpp"
+
+namespace sluice::app {
+
+class DeliveryThread {
+ public:
+  // `delivery_io` is the context the sink was made on; `main` is the
+  // executor push() and flush() are called from.
+  DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main, deliver::DeliveryOptions options,
+                 deliver::Sink& sink, observe::Metrics& metrics, observe::Logger& log, std::uint64_t seed);
+  DeliveryThread(const DeliveryThread&) = delete;
+  DeliveryThread& operator=(const DeliveryThread&) = delete;
+  ~DeliveryThread();  // stops the delivery context and joins the thread
+
+  void start();
+  void push(std::string event);
+  asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
+  // The Deliverer's status, buffered_events = events waiting or in flight.
+  deliver::DeliveryStatus status() const;
+
+ private:
+  void hand_over();    // main thread: the collected events into the inbox
+  void drain_inbox();  // delivery thread: the inbox into the Deliverer
+
+  // Runs `read` on the delivery thread and returns its result (directly
+  // when the thread is not running).
+  template <class Read>
+  auto ask(Read read) const -> decltype(read());
+
+  asio::io_context& io_;
+  asio::any_io_executor main_;
+  deliver::Deliverer deliverer_;
+  std::vector<std::string> outbox_;  // main thread only
+  std::mutex inbox_mutex_;
+  std::vector<std::string> inbox_;  // guarded by inbox_mutex_
+  bool drain_posted_ = false;       // guarded by inbox_mutex_
+  std::vector<std::string> draining_;  // delivery thread only
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+template <class Read>
+auto DeliveryThread::ask(Read read) const -> decltype(read()) {
+  if (!thread_.joinable()) return read();
+  auto task = std::make_shared<std::packaged_task<decltype(read())()>>(std::move(read));
+  auto answer = task->get_future();
+  asio::post(io_, [task] { (*task)(); });
+  return answer.get();
+}
+
+}  // namespace sluice::app

@@ -1,0 +1,110 @@
+// DeliveryThread against an in-memory sink: events pushed on the main
+// thread reach the sink in order, sent from the delivery thread; flush()
+// resumes its caller on the main thread; status() answers from over there.
+#include "app/delivery_thread.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "support/await.hpp"
+#include "support/sample_events.hpp"
+
+namespace sluice::app {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::sample_job_event;
+using testing::sample_key;
+
+// Accepts everything; remembers the events and the threads it ran on.
+class RecordingSink final : public deliver::Sink {
+ public:
+  asio::awaitable<deliver::SendResult> send(const deliver::Batch& batch) override {
+    std::lock_guard lock(mutex);
+    events.insert(events.end(), batch.events.begin(), batch.events.end());
+    threads.push_back(std::this_thread::get_id());
+    co_return deliver::SendResult::answer(202);
+  }
+
+  std::mutex mutex;
+  std::vector<std::string> events;
+  std::vector<std::thread::id> threads;
+};
+
+struct DeliveryThreadTest : ::testing::Test {
+  deliver::DeliveryOptions options() {
+    deliver::DeliveryOptions o;
+    o.limits = deliver::BatchLimits{50, 1 << 20, 20ms};
+    return o;
+  }
+
+  asio::io_context main_io;
+  asio::io_context delivery_io;
+  observe::Metrics metrics;
+  std::ostringstream log_text;
+  observe::Logger log{log_text, observe::Level::debug, observe::Format::text};
+  RecordingSink sink;
+};
+
+TEST_F(DeliveryThreadTest, EventsPushedInBurstsArriveInOrderSentFromItsOwnThread) {
+  DeliveryThread delivery(delivery_io, main_io.get_executor(), options(), sink, metrics, log, 1);
+  delivery.start();
+  // Ten main-thread handlers of 100 events each, as a Redis read would give.
+  for (int burst = 0; burst < 10; ++burst) {
+    asio::post(main_io, [&delivery, burst] {
+      for (int i = 0; i < 100; ++i) delivery.push(sample_job_event("j", burst * 100 + i));
+    });
+  }
+  std::optional<std::size_t> dropped;
+  std::thread::id resumed_on;
+  asio::co_spawn(
+      main_io,
+      [&]() -> asio::awaitable<void> {
+        // Let the bursts run first: flush() must not overtake them.
+        co_await asio::post(main_io, asio::use_awaitable);
+        dropped = co_await delivery.flush(5s);
+        resumed_on = std::this_thread::get_id();
+      },
+      asio::detached);
+  ASSERT_TRUE(testing::run_until(main_io, [&] { return dropped.has_value(); }));
+
+  EXPECT_EQ(*dropped, 0u);
+  EXPECT_EQ(resumed_on, std::this_thread::get_id());
+  std::lock_guard lock(sink.mutex);
+  ASSERT_EQ(sink.events.size(), 1000u);
+  for (std::size_t i = 0; i < sink.events.size(); ++i) EXPECT_EQ(sample_key(sink.events[i]).seq, static_cast<long long>(i));
+  ASSERT_FALSE(sink.threads.empty());
+  for (const auto& id : sink.threads) EXPECT_NE(id, std::this_thread::get_id());
+}
+
+TEST_F(DeliveryThreadTest, StatusComesFromTheDeliveryThread) {
+  DeliveryThread delivery(delivery_io, main_io.get_executor(), options(), sink, metrics, log, 1);
+  EXPECT_EQ(delivery.status().condition, deliver::Condition::idle);  // not started: read directly
+  delivery.start();
+  asio::post(main_io, [&delivery] {
+    for (int i = 0; i < 3; ++i) delivery.push(sample_job_event("j", i));
+  });
+  ASSERT_TRUE(testing::run_until(main_io, [&] {
+    const auto status = delivery.status();
+    return status.condition == deliver::Condition::ok && status.buffered_events == 0;
+  }));
+  EXPECT_EQ(metrics.counter("sluiced_events_delivered_total", "").value(), 3u);
+}
+
+TEST_F(DeliveryThreadTest, EndsWithoutAFlushWhenDestroyed) {
+  {
+    DeliveryThread delivery(delivery_io, main_io.get_executor(), options(), sink, metrics, log, 1);
+    delivery.start();
+    delivery.push(sample_job_event("j", 0));
+    main_io.poll();  // the hand-over
+  }  // the destructor ends the loop and joins; nothing may hang or crash
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace sluice::app

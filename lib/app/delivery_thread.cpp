@@ -8,8 +8,8 @@ DeliveryThread::DeliveryThread(asio::io_context& delivery_io, asio::any_io_execu
                                deliver::DeliveryOptions options, deliver::Sink& sink, observe::Metrics& metrics,
                                observe::Logger& log, std::uint64_t seed)
     : io_(delivery_io),
-      main_(std::move(main)),
       deliverer_(delivery_io.get_executor(), std::move(options), sink, metrics, log, seed),
+      hand_over_timer_(std::move(main)),
       work_(asio::make_work_guard(delivery_io)) {}
 
 DeliveryThread::~DeliveryThread() {
@@ -32,10 +32,14 @@ void DeliveryThread::start() {
 }
 
 void DeliveryThread::push(std::string event) {
-  // The first event of a main-thread handler schedules the hand-over right
-  // after that handler: one lock per burst of events, not per event.
-  if (outbox_.empty()) asio::post(main_, [this] { hand_over(); });
   outbox_.push_back(std::move(event));
+  if (outbox_.size() >= kHandOverEvents) return hand_over();
+  if (outbox_.size() == 1) {
+    hand_over_timer_.expires_after(kHandOverDelay);
+    hand_over_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) hand_over();
+    });
+  }
 }
 
 void DeliveryThread::hand_over() {

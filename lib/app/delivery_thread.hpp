@@ -7,8 +7,10 @@
 //
 // Everything else in the app stays on the main thread and talks to delivery
 // only through this class, from the main thread:
-// - push() collects events and hands them over once per main-thread
-//   handler (one lock, at most one wake-up), in order;
+// - push() collects events and hands them over in order, in groups of
+//   kHandOverEvents or after kHandOverDelay, whichever comes first: each
+//   hand-over wakes the delivery thread, and a wake-up per Redis read cost
+//   ~8 % of a core in context switches at 100k events/s;
 // - flush() runs the Deliverer's flush over there and resumes the caller on
 //   its own executor;
 // - status() asks the delivery thread and waits for the answer.
@@ -37,6 +39,9 @@ class DeliveryThread {
   DeliveryThread& operator=(const DeliveryThread&) = delete;
   ~DeliveryThread();  // stops the delivery context and joins the thread
 
+  static constexpr std::size_t kHandOverEvents = 256;
+  static constexpr std::chrono::milliseconds kHandOverDelay{10};  // vs. a 1 s flush interval
+
   void start();
   void push(std::string event);
   asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
@@ -53,9 +58,9 @@ class DeliveryThread {
   auto ask(Read read) const -> decltype(read());
 
   asio::io_context& io_;
-  asio::any_io_executor main_;
   deliver::Deliverer deliverer_;
   std::vector<std::string> outbox_;  // main thread only
+  asio::steady_timer hand_over_timer_;  // main thread: hands over a partial group
   std::mutex inbox_mutex_;
   std::vector<std::string> inbox_;  // guarded by inbox_mutex_
   bool drain_posted_ = false;       // guarded by inbox_mutex_

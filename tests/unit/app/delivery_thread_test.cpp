@@ -54,7 +54,8 @@ struct DeliveryThreadTest : ::testing::Test {
 TEST_F(DeliveryThreadTest, EventsPushedInBurstsArriveInOrderSentFromItsOwnThread) {
   DeliveryThread delivery(delivery_io, main_io.get_executor(), options(), sink, metrics, log, 1);
   delivery.start();
-  // Ten main-thread handlers of 100 events each, as a Redis read would give.
+  // Ten main-thread handlers of 100 events each, as a Redis read would give:
+  // full groups go over at once, the rest after the hand-over delay.
   for (int burst = 0; burst < 10; ++burst) {
     asio::post(main_io, [&delivery, burst] {
       for (int i = 0; i < 100; ++i) delivery.push(sample_job_event("j", burst * 100 + i));
@@ -100,8 +101,7 @@ TEST_F(DeliveryThreadTest, EndsWithoutAFlushWhenDestroyed) {
   {
     DeliveryThread delivery(delivery_io, main_io.get_executor(), options(), sink, metrics, log, 1);
     delivery.start();
-    delivery.push(sample_job_event("j", 0));
-    main_io.poll();  // the hand-over
+    for (int i = 0; i < 300; ++i) delivery.push(sample_job_event("j", i));  // one group handed over
   }  // the destructor ends the loop and joins; nothing may hang or crash
   SUCCEED();
 }

@@ -91,7 +91,6 @@ void Histogram::observe(double v) {
   while (i < bounds_.size() && v > bounds_[i]) ++i;
   ++counts_[i];
   sum_ += v;
-  ++count_;
 }
 
 std::vector<std::uint64_t> Histogram::cumulative_counts() const {
@@ -105,11 +104,6 @@ std::vector<std::uint64_t> Histogram::cumulative_counts() const {
 double Histogram::sum() const {
   std::lock_guard lock(mutex_);
   return sum_;
-}
-
-std::uint64_t Histogram::count() const {
-  std::lock_guard lock(mutex_);
-  return count_;
 }
 
 Metrics::Metrics() = default;

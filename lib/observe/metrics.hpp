@@ -47,14 +47,12 @@ class Histogram {
   const std::vector<double>& upper_bounds() const { return bounds_; }
   std::vector<std::uint64_t> cumulative_counts() const;
   double sum() const;
-  std::uint64_t count() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<double> bounds_;
   std::vector<std::uint64_t> counts_;  // per bucket, not cumulative; +Inf last
   double sum_ = 0;
-  std::uint64_t count_ = 0;
 };
 
 class Metrics {

@@ -181,6 +181,20 @@ asio::awaitable<Expected<RedisReply, RedisError>> Connection::receive(std::optio
   co_return co_await read_reply(*link, *timeout);
 }
 
+asio::awaitable<Expected<Connection::Done, RedisError>> Connection::receive_all(std::vector<RedisReply>& out) {
+  auto link = link_;
+  if (link->closed) co_return Failure(closed_error(*link));
+  auto first = co_await read_reply(*link, link->options.command_timeout);  // only a send() deadline can expire
+  if (!first) co_return Failure(first.error());
+  out.push_back(std::move(*first));
+  for (;;) {
+    auto next = link->reader.next();
+    if (!next) co_return fail(*link, next.error());
+    if (!*next) co_return Done{};
+    out.push_back(std::move(**next));
+  }
+}
+
 void Connection::close() {
   link_->closed_by_client = true;
   if (link_->closed) return;

@@ -51,6 +51,10 @@ class Connection {
   asio::awaitable<Expected<Done, RedisError>> send(CommandArgs args);
   // Pub/sub: the next reply or push; no deadline unless one is given.
   asio::awaitable<Expected<RedisReply, RedisError>> receive(std::optional<Duration> timeout = std::nullopt);
+  // Pub/sub, no deadline: waits for the next reply, then appends it and every
+  // other complete reply already read to `out`. Under a heavy stream one call
+  // takes a whole read (~60 messages), not one coroutine round trip each.
+  asio::awaitable<Expected<Done, RedisError>> receive_all(std::vector<RedisReply>& out);
 
   // Aborts pending operations; they return a `closed` error. Idempotent.
   void close();

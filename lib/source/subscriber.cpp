@@ -152,16 +152,18 @@ asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
   backoff_.reset();
   if (on_subscribed_ && !stopping_) on_subscribed_();
   const auto keepalive = Keepalive::start(executor_, connection, options_.keepalive_interval);
+  std::vector<redis::RedisReply> replies;  // reused: its capacity outlives each read
   for (;;) {
-    auto reply = co_await connection.receive();
-    if (!reply) {
+    replies.clear();
+    auto received = co_await connection.receive_all(replies);
+    if (!received) {
       keepalive->stop();
-      if (!keepalive->expired()) co_return reply.error();
+      if (!keepalive->expired()) co_return received.error();
       co_return RedisError{RedisError::Kind::timeout, "no data from Redis (not even a PING reply) for " +
                                                           std::to_string(2 * options_.keepalive_interval.count()) +
                                                           "ms"};
     }
-    handle(redis::parse_push(std::move(*reply)));
+    for (auto& reply : replies) handle(redis::parse_push(std::move(reply)));
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include "redis/connection.hpp"
 
+#include "redis/pubsub_push.hpp"
+
 #include <gtest/gtest.h>
 
 #include "support/blocking_redis.hpp"
@@ -165,6 +167,52 @@ TEST(Connection, CommandTimesOutOnAFrozenServer) {
   server.resume();
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, RedisError::Kind::timeout) << reply.error();
+}
+
+// Messages published before the subscriber reads arrive together: one call
+// takes every complete reply of a read, in order, none lost or repeated.
+TEST(Connection, ReceiveAllTakesEveryReplyAlreadyRead) {
+  RedisServer server;
+  BlockingRedis publisher("127.0.0.1", server.port());
+  IoThread io;
+  auto connection = io.run(Connection::open(io.executor(), options_for(server.tcp_url())));
+  ASSERT_TRUE(connection) << connection.error();
+  Connection c = *connection;
+  ASSERT_TRUE(io.run(c.send({"SUBSCRIBE", "ch"})));
+  auto confirmed = io.run(c.receive(2s));
+  ASSERT_TRUE(confirmed) << confirmed.error();
+  constexpr int kMessages = 200;
+  for (int i = 0; i < kMessages; ++i) ASSERT_EQ(publisher.publish("ch", "m" + std::to_string(i)), 1);
+  ASSERT_EQ(publisher.publish("ch", "end"), 1);
+
+  struct Received {
+    std::vector<std::string> payloads;
+    int calls = 0;
+    std::string error;
+  };
+  auto collect = [](Connection subscriber) -> asio::awaitable<Received> {
+    Received got;
+    while (got.payloads.empty() || got.payloads.back() != "end") {
+      std::vector<RedisReply> replies;
+      auto received = co_await subscriber.receive_all(replies);
+      if (!received) {
+        got.error = received.error().message;
+        co_return got;
+      }
+      ++got.calls;
+      for (auto& reply : replies) got.payloads.push_back(parse_push(std::move(reply)).payload);
+    }
+    co_return got;
+  };
+  auto pending = io.spawn(collect(c));
+  // A lost reply would leave the loop waiting: closing ends it with an error.
+  if (pending.wait_for(10s) != std::future_status::ready) io.call([&c] { c.close(); });
+  auto [payloads, calls, error] = std::move(*pending.get());
+  ASSERT_EQ(error, "");
+  payloads.pop_back();
+  ASSERT_EQ(payloads.size(), std::size_t{kMessages});
+  for (int i = 0; i < kMessages; ++i) EXPECT_EQ(payloads[i], "m" + std::to_string(i));
+  EXPECT_LT(calls, kMessages);  // one at a time would need a call per message
 }
 
 TEST(Connection, CloseEndsAPendingReceive) {

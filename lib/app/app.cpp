@@ -65,7 +65,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
-                PipelineOutputs{[this](std::string&& event) { delivery_.push(std::move(event)); },
+                PipelineOutputs{[this](std::string_view event) { delivery_.push(event); },
                                 [this] { broadcaster_.on_worker_online(); },
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),

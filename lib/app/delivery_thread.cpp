@@ -31,8 +31,8 @@ void DeliveryThread::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
-void DeliveryThread::push(std::string event) {
-  outbox_.push_back(std::move(event));
+void DeliveryThread::push(std::string_view event) {
+  outbox_.append(event);
   if (outbox_.size() >= kHandOverEvents) return hand_over();
   if (outbox_.size() == 1) {
     hand_over_timer_.expires_after(kHandOverDelay);
@@ -48,7 +48,7 @@ void DeliveryThread::hand_over() {
   if (inbox_.empty()) {
     inbox_.swap(outbox_);
   } else {
-    for (auto& event : outbox_) inbox_.push_back(std::move(event));
+    inbox_.append(outbox_);
     outbox_.clear();
   }
   if (!drain_posted_) {
@@ -63,7 +63,8 @@ void DeliveryThread::drain_inbox() {
     draining_.swap(inbox_);
     drain_posted_ = false;
   }
-  for (auto& event : draining_) deliverer_.push(std::move(event));
+  // The events' own strings are allocated here, on the thread that frees them.
+  for (std::size_t i = 0; i < draining_.size(); ++i) deliverer_.push(std::string(draining_[i]));
   draining_.clear();
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/asio.hpp"
+#include "app/event_group.hpp"
 #include "deliver/deliverer.hpp"
 
 namespace sluice::app {
@@ -43,7 +44,7 @@ class DeliveryThread {
   static constexpr std::chrono::milliseconds kHandOverDelay{10};  // vs. a 1 s flush interval
 
   void start();
-  void push(std::string event);
+  void push(std::string_view event);  // one serialized ingest event, copied
   asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
   // The Deliverer's status, buffered_events = events waiting or in flight.
   deliver::DeliveryStatus status() const;
@@ -59,12 +60,12 @@ class DeliveryThread {
 
   asio::io_context& io_;
   deliver::Deliverer deliverer_;
-  std::vector<std::string> outbox_;  // main thread only
+  EventGroup outbox_;  // main thread only
   asio::steady_timer hand_over_timer_;  // main thread: hands over a partial group
   std::mutex inbox_mutex_;
-  std::vector<std::string> inbox_;  // guarded by inbox_mutex_
+  EventGroup inbox_;               // guarded by inbox_mutex_
   bool drain_posted_ = false;       // guarded by inbox_mutex_
-  std::vector<std::string> draining_;  // delivery thread only
+  EventGroup draining_;  // delivery thread only
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
 };

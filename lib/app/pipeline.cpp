@@ -62,12 +62,11 @@ void Pipeline::emit_pending() {
   pending_.clear();
 }
 
-// Serialized into a reused scratch string, then handed on as an exact-size
-// copy: a backlog of buffered events costs their bytes, not a reserve each.
+// Serialized into a reused scratch string; the receiver copies what it keeps.
 void Pipeline::deliver(const track::IngestEvent& event) {
   scratch_.clear();
   track::append_ingest_json(scratch_, event, {connection_id_});
-  outputs_.deliver(std::string(scratch_));
+  outputs_.deliver(scratch_);
 }
 
 // One timer, armed for the tracker's earliest deadline; re-armed only when

@@ -25,7 +25,7 @@
 namespace sluice::app {
 
 struct PipelineOutputs {
-  std::function<void(std::string&&)> deliver;  // one serialized ingest event
+  std::function<void(std::string_view)> deliver;  // one serialized ingest event (copy it to keep it)
   std::function<void()> worker_online;         // a worker-online event was seen
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
   // The stream diagnostics active now (among track::kStreamDiagnosticIds), once a second.

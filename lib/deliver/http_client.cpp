@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include "common/trust_store.hpp"
 #include "deliver/http_connection.hpp"
 
 namespace sluice::deliver {
@@ -37,7 +38,7 @@ Expected<std::unique_ptr<HttpsClient>, std::string> HttpsClient::create(asio::an
   boost::system::error_code ec;
   SSL_CTX_set_min_proto_version(tls->context.native_handle(), TLS1_2_VERSION);
   // A host without a system store can still work with ca_file alone.
-  tls->context.set_default_verify_paths(ec);
+  (void)trust_cas(tls->context, system_trust_paths());
   if (!options.ca_file.empty()) {
     tls->context.load_verify_file(options.ca_file, ec);
     if (ec) return Unexpected("cannot load CA file " + options.ca_file + ": " + ec.message());

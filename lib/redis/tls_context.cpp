@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/trust_store.hpp"
+
 namespace sluice::redis {
 namespace {
 
@@ -22,8 +24,8 @@ Expected<std::shared_ptr<asio::ssl::context>, RedisError> make_tls_context(const
   ctx->set_verify_mode(asio::ssl::verify_peer, ec);
   if (ec) return tls_setup_error("cannot enable certificate verification", ec);
   if (options.ca_file.empty()) {
-    ctx->set_default_verify_paths(ec);
-    if (ec) return tls_setup_error("cannot load the system trust store", ec);
+    if (const auto failed = trust_cas(*ctx, system_trust_paths()))
+      return tls_setup_error("cannot load the system trust store", failed);
   } else {
     ctx->load_verify_file(options.ca_file, ec);
     if (ec) return tls_setup_error("cannot load CA file " + options.ca_file, ec);

@@ -30,17 +30,16 @@ void Pipeline::on_message(source::RedisMessage&& message) {
   if (stopped_) return;
   const auto now = Clock::now();
   const double wall_now = wall_seconds_now();
-  auto decoded = decode::decode_message(message.payload, limits_);
-  if (!decoded) {
-    notes_.note_decode_error(decoded.error(), now);
+  if (auto error = decode::decode_message_into(message.payload, limits_, decoded_, decode_buffers_)) {
+    notes_.note_decode_error(*error, now);
     return;
   }
-  for (const auto& error : decoded->element_errors) notes_.note_decode_error(error, now);
-  if (decoded->kind == decode::MessageKind::control) {
+  for (const auto& error : decoded_.element_errors) notes_.note_decode_error(error, now);
+  if (decoded_.kind == decode::MessageKind::control) {
     control_messages_->inc();
     return;
   }
-  for (const auto& event : decoded->events) {
+  for (const auto& event : decoded_.events) {
     last_event_at_ = now;
     tracker_.on_event(event, now, pending_);
     diagnostics_.on_event(event, now, wall_now);

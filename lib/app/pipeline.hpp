@@ -71,6 +71,9 @@ class Pipeline {
   track::StreamDiagnostics diagnostics_;
   DecodeNotes notes_;
   PipelineOutputs outputs_;
+  // Reused message to message, so steady traffic does not allocate them anew.
+  decode::DecodedMessage decoded_;
+  decode::DecodeBuffers decode_buffers_;
   std::vector<track::IngestEvent> pending_;
   std::string scratch_;
   std::optional<Clock::time_point> last_event_at_;

@@ -78,31 +78,47 @@ std::optional<DecodeError> decode_body(Serializer serializer, std::string_view b
 
 const char* to_string(MessageKind kind) { return kind == MessageKind::control ? "control" : "events"; }
 
-Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, const DecodeLimits& limits) {
+std::optional<DecodeError> decode_message_into(std::string_view payload, const DecodeLimits& limits,
+                                              DecodedMessage& out, DecodeBuffers& buffers) {
+  out.kind = MessageKind::events;
+  out.events.clear();  // the vectors keep their capacity for the next message
+  out.element_errors.clear();
+  out.field_issues.clear();
   if (payload.size() > limits.max_message_bytes)
-    return fail(DecodeErrorReason::too_large, "payload of " + std::to_string(payload.size()) + " bytes, limit " +
-                                                  std::to_string(limits.max_message_bytes));
+    return make_error(DecodeErrorReason::too_large, "payload of " + std::to_string(payload.size()) + " bytes, limit " +
+                                                        std::to_string(limits.max_message_bytes));
   Envelope envelope;
-  if (auto error = parse_envelope(payload, envelope)) return Unexpected(*std::move(error));
-  DecodedMessage out;
+  if (auto error = parse_envelope(payload, envelope)) return error;
   out.exchange = utf8::to_valid(envelope.exchange);
   out.routing_key = utf8::to_valid(envelope.routing_key);
   if (out.exchange.ends_with(".pidbox")) {  // remote control (§2.5, §7): not ours to decode
     out.kind = MessageKind::control;
-    return out;
+    return std::nullopt;
   }
-  if (!envelope.has_body) return fail(DecodeErrorReason::bad_envelope, "no string body");
-  if (!envelope.content_type) return fail(DecodeErrorReason::bad_envelope, "no content-type");
+  if (!envelope.has_body) return make_error(DecodeErrorReason::bad_envelope, "no string body");
+  if (!envelope.content_type) return make_error(DecodeErrorReason::bad_envelope, "no content-type");
   const std::string_view content_type = *envelope.content_type;
   const Serializer serializer = serializer_of(content_type);
   if (serializer == Serializer::pickle)  // §3.2: a non-Python daemon must not unpickle
-    return fail(DecodeErrorReason::pickle_refused, std::string(content_type) + " on " + out.routing_key);
-  if (serializer == Serializer::unknown) return fail(DecodeErrorReason::unknown_content_type, content_type);
-  std::string scratch[2];
-  const auto bytes = body_bytes(envelope, limits, scratch);
-  if (!bytes) return Unexpected(bytes.error());
-  if (auto error = decode_body(serializer, *bytes, out)) return Unexpected(*std::move(error));
+    return make_error(DecodeErrorReason::pickle_refused, std::string(content_type) + " on " + out.routing_key);
+  if (serializer == Serializer::unknown) return make_error(DecodeErrorReason::unknown_content_type, content_type);
+  const auto bytes = body_bytes(envelope, limits, buffers.body);
+  auto error = bytes ? decode_body(serializer, *bytes, out) : bytes.error();
+  buffers.trim();
+  return error;
+}
+
+Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, const DecodeLimits& limits) {
+  DecodedMessage out;
+  DecodeBuffers buffers;
+  if (auto error = decode_message_into(payload, limits, out, buffers)) return Unexpected(*std::move(error));
   return out;
+}
+
+void DecodeBuffers::trim() {
+  for (auto& buffer : body) {
+    if (buffer.capacity() > kKeptBytes) std::string().swap(buffer);
+  }
 }
 
 }  // namespace sluice::decode

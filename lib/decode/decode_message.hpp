@@ -4,6 +4,7 @@
 // error. Pure: no I/O, no clock; the app counts and logs what comes back.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,9 +38,23 @@ struct DecodedMessage {
   bool operator==(const DecodedMessage&) const = default;
 };
 
+// Scratch space for decode_message_into: a caller that decodes message after
+// message keeps one, so a body's base64 and inflate buffers are allocated
+// once, not per message.
+struct DecodeBuffers {
+  static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;  // a huge message's buffer is given back
+
+  std::string body[2];  // base64-decoded, inflated
+  void trim();
+};
+
 // Errors here concern the whole message (too_large … bad_body); a body that
 // is a map is treated as a list of one, so a bad single event is an element
 // error of an otherwise successful result.
 Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, const DecodeLimits& limits);
+// The same into `out`, reusing its vectors' capacity and `buffers`; `out`
+// is complete when no error comes back.
+std::optional<DecodeError> decode_message_into(std::string_view payload, const DecodeLimits& limits,
+                                              DecodedMessage& out, DecodeBuffers& buffers);
 
 }  // namespace sluice::decode

@@ -1,6 +1,5 @@
 #include "redis/connection.hpp"
 
-#include <array>
 #include <string>
 
 #include "redis/handshake.hpp"
@@ -25,11 +24,13 @@ struct Link {
   bool closed = false;
   bool closed_by_client = false;
   Clock::time_point last_received = Clock::now();
-  // 64 KiB: under a heavy pub/sub stream one read takes ~60 messages, so the
-  // per-read cost (syscall, coroutine resumption) is spread thin. Delivery
-  // runs on its own thread, so a long read handler delays nothing else.
-  std::array<char, 64 * 1024> buffer{};
 };
+
+// 64 KiB: under a heavy pub/sub stream one read takes ~60 messages, so the
+// per-read cost (syscall, coroutine resumption) is spread thin. Delivery
+// runs on its own thread, so a long read handler delays nothing else. Reads
+// go straight into the reply reader's buffer.
+constexpr std::size_t kReadBytes = 64 * 1024;
 
 namespace {
 
@@ -98,10 +99,11 @@ asio::awaitable<Expected<RedisReply, RedisError>> read_reply(Link& link, Duratio
     if (!next) co_return fail(link, next.error());
     if (*next) co_return std::move(**next);
     error_code ec;
-    const auto n = co_await link.stream.read_some(asio::buffer(link.buffer), ec);
+    const auto space = link.reader.prepare(kReadBytes);
+    const auto n = co_await link.stream.read_some(asio::buffer(space.data(), space.size()), ec);
     if (ec) co_return fail(link, io_error(link, ec, "reading from", timeout));
     link.last_received = Clock::now();
-    link.reader.feed(std::string_view(link.buffer.data(), n));
+    link.reader.commit(n);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 namespace sluice::redis {
@@ -69,16 +70,36 @@ ReplyReader::ReplyReader() : reader_(redisReaderCreateWithFunctions(
 ReplyReader::~ReplyReader() = default;
 
 void ReplyReader::feed(std::string_view bytes) {
-  if (unfed_pos_ == unfed_.size()) {
-    unfed_.clear();  // keeps its capacity: one allocation for the reader's life
-    unfed_pos_ = 0;
-  }
-  unfed_.append(bytes);
+  const auto space = prepare(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), space.begin());
+  commit(bytes.size());
 }
+
+std::span<char> ReplyReader::prepare(std::size_t bytes) {
+  if (unfed_pos_ == unfed_end_) unfed_pos_ = unfed_end_ = 0;  // all taken: start over at the front
+  if (unfed_capacity_ - unfed_end_ < bytes) {
+    // Usually nothing is kept: hiredis takes every slice before the next
+    // read and holds a partial reply itself.
+    const std::size_t kept = unsliced();
+    if (unfed_capacity_ < kept + bytes) {
+      auto grown = std::make_unique_for_overwrite<char[]>(kept + bytes);
+      if (kept > 0) std::memcpy(grown.get(), unfed_.get() + unfed_pos_, kept);
+      unfed_ = std::move(grown);
+      unfed_capacity_ = kept + bytes;
+    } else if (kept > 0) {
+      std::memmove(unfed_.get(), unfed_.get() + unfed_pos_, kept);
+    }
+    unfed_pos_ = 0;
+    unfed_end_ = kept;
+  }
+  return {unfed_.get() + unfed_end_, bytes};
+}
+
+void ReplyReader::commit(std::size_t bytes) { unfed_end_ += std::min(bytes, unfed_capacity_ - unfed_end_); }
 
 Expected<std::monostate, RedisError> ReplyReader::hand_over_slice() {
   const std::size_t n = std::min(kSliceBytes, unsliced());
-  if (redisReaderFeed(reader_.get(), unfed_.data() + unfed_pos_, n) != REDIS_OK) {
+  if (redisReaderFeed(reader_.get(), unfed_.get() + unfed_pos_, n) != REDIS_OK) {
     return Unexpected(reader_error(*reader_));
   }
   unfed_pos_ += n;

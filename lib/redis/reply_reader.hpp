@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,13 +34,17 @@ class ReplyReader {
 
   // Appends received bytes (kept here until hiredis has taken them).
   void feed(std::string_view bytes);
+  // The same without a copy: space for up to `bytes` more, to read into,
+  // then commit() of how many arrived. The space is valid until then.
+  std::span<char> prepare(std::size_t bytes);
+  void commit(std::size_t bytes);
 
   // The next complete reply, nothing while one is still partial, or a
   // protocol error (after which the connection must be dropped).
   Expected<std::optional<RedisReply>, RedisError> next();
 
   // Bytes fed and not yet handed to hiredis.
-  std::size_t unsliced() const { return unfed_.size() - unfed_pos_; }
+  std::size_t unsliced() const { return unfed_end_ - unfed_pos_; }
 
  private:
   Expected<std::monostate, RedisError> hand_over_slice();
@@ -48,8 +53,12 @@ class ReplyReader {
     void operator()(redisReader* r) const;
   };
   std::unique_ptr<redisReader, Free> reader_;
-  std::string unfed_;
+  // Fed bytes are [unfed_pos_, unfed_end_) of unfed_; not a std::string,
+  // whose resize would zero the space before each read fills it.
+  std::unique_ptr<char[]> unfed_;
+  std::size_t unfed_capacity_ = 0;
   std::size_t unfed_pos_ = 0;
+  std::size_t unfed_end_ = 0;
 };
 
 }  // namespace sluice::redis

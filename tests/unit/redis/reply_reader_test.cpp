@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,46 @@ TEST(ReplyReader, ReturnsABurstOfRepliesAcrossSlicesInOrder) {
       ++taken;
     }
   }
+  EXPECT_EQ(taken, payloads.size());
+  EXPECT_EQ(reader.unsliced(), 0u);
+}
+
+// Reads land in space the reader prepares; a read may fill less than asked,
+// and bytes hiredis has not taken yet survive the space being moved or grown.
+TEST(ReplyReader, PreparedSpaceKeepsUntakenBytesAcrossMovesAndGrowth) {
+  std::string burst;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 300; ++i) {
+    payloads.push_back(std::string(static_cast<std::size_t>(40 + i % 90), static_cast<char>('A' + i % 26)));
+    burst += "$" + std::to_string(payloads.back().size()) + "\r\n" + payloads.back() + "\r\n";
+  }
+  ReplyReader reader;
+  std::size_t taken = 0;
+  auto take = [&](std::size_t most) {
+    for (std::size_t n = 0; n < most; ++n) {
+      auto next = reader.next();
+      ASSERT_TRUE(next.has_value());
+      if (!*next) return;
+      ASSERT_LT(taken, payloads.size());
+      ASSERT_EQ(**next, RedisReply::bulk(payloads[taken])) << "reply " << taken;
+      ++taken;
+    }
+  };
+  // Fill sizes vary so that some prepares find room after moving the
+  // untaken tail to the front, others must grow.
+  const std::size_t sizes[] = {4000, 3000, 700, 3, 9000, 1, 64 * 1024, 2000};
+  std::size_t at = 0;
+  for (std::size_t round = 0; at < burst.size(); ++round) {
+    const std::size_t asked = sizes[round % std::size(sizes)];
+    const auto space = reader.prepare(asked);
+    ASSERT_EQ(space.size(), asked);
+    const std::size_t filled = std::min({asked, burst.size() - at, asked / 2 + 1});  // a short read
+    std::copy_n(burst.data() + at, filled, space.begin());
+    reader.commit(filled);
+    at += filled;
+    take(round % 3 == 0 ? 1 : 12);  // sometimes a long untaken tail, sometimes a short one
+  }
+  take(payloads.size());
   EXPECT_EQ(taken, payloads.size());
   EXPECT_EQ(reader.unsliced(), 0u);
 }

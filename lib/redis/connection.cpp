@@ -26,13 +26,13 @@ struct Link {
   Clock::time_point last_received = Clock::now();
 };
 
+namespace {
+
 // 64 KiB: under a heavy pub/sub stream one read takes ~60 messages, so the
 // per-read cost (syscall, coroutine resumption) is spread thin. Delivery
 // runs on its own thread, so a long read handler delays nothing else. Reads
 // go straight into the reply reader's buffer.
 constexpr std::size_t kReadBytes = 64 * 1024;
-
-namespace {
 
 using Failure = Unexpected<RedisError>;
 

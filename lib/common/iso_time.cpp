@@ -1,6 +1,8 @@
 #include "common/iso_time.hpp"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
 
 namespace sluice {
 namespace {
@@ -35,12 +37,20 @@ Civil civil_from_days(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
-// Writes `value` as exactly `width` decimal digits (zero-padded) at `at`.
-void put_digits(char* at, std::int64_t value, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    at[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
+// "00" … "99": every ingest event carries several timestamps, and writing
+// them two digits at a time from 32-bit values halves the formatting cost.
+constexpr auto kTwoDigits = [] {
+  std::array<char, 200> digits{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    digits[2 * i] = static_cast<char>('0' + i / 10);
+    digits[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
+  return digits;
+}();
+
+void put_two_digits(char* at, std::uint32_t value) {  // value < 100
+  at[0] = kTwoDigits[2 * value];
+  at[1] = kTwoDigits[2 * value + 1];
 }
 
 // A cursor over the text being parsed; every read checks the bounds.
@@ -144,15 +154,20 @@ void append_iso8601_millis(std::string& out, std::int64_t epoch_millis) {
   const std::int64_t days = epoch_millis / kMillisPerDay;
   const std::int64_t rest = epoch_millis % kMillisPerDay;
   const Civil date = civil_from_days(days);
-  // Filled in place and appended once: every ingest event carries several.
+  const auto year = static_cast<std::uint32_t>(date.year);  // 1970…9999 after the clamps
+  const auto seconds = static_cast<std::uint32_t>(rest / 1000);
+  const auto millis = static_cast<std::uint32_t>(rest % 1000);
+  // Filled in place and appended once.
   char text[] = "0000-00-00T00:00:00.000Z";
-  put_digits(text + 0, date.year, 4);
-  put_digits(text + 5, date.month, 2);
-  put_digits(text + 8, date.day, 2);
-  put_digits(text + 11, rest / 3'600'000, 2);
-  put_digits(text + 14, rest / 60'000 % 60, 2);
-  put_digits(text + 17, rest / 1000 % 60, 2);
-  put_digits(text + 20, rest % 1000, 3);
+  put_two_digits(text + 0, year / 100);
+  put_two_digits(text + 2, year % 100);
+  put_two_digits(text + 5, date.month);
+  put_two_digits(text + 8, date.day);
+  put_two_digits(text + 11, seconds / 3600);
+  put_two_digits(text + 14, seconds / 60 % 60);
+  put_two_digits(text + 17, seconds % 60);
+  text[20] = static_cast<char>('0' + millis / 100);
+  put_two_digits(text + 21, millis % 100);
   out.append(text, sizeof text - 1);
 }
 

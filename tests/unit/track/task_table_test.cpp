@@ -109,7 +109,10 @@ TEST(StringPool, CountsReferences) {
   EXPECT_EQ(pool.size(), 1u);
 }
 
-TEST(TaskRecordSize, StaysSmall) { EXPECT_LE(sizeof(TaskRecord), 128u); }
+TEST(TaskRecordSize, StaysSmall) {
+  EXPECT_LE(sizeof(TaskRecord), 72u);
+  EXPECT_LE(sizeof(TaskExtras), 48u);
+}
 
 }  // namespace
 }  // namespace sluice::track

@@ -60,7 +60,7 @@ void JobTracker::apply(const CeleryEvent& event, EventKind kind, std::vector<Ing
   record.attempt = step.attempt;
   if (new_attempt) record.started_ms = kNoTime;
   if (kind == EventKind::task_started) record.started_ms = ts;
-  if (announces(kind)) record.eta_ms = eta.value_or(kNoTime);
+  if (announces(kind)) store_eta(record, eta);
   if (record.has_sent && record.sent_state == job_state_of(record.phase) && !new_attempt) return;
   emit(record, event, kind, ts, out);
 }
@@ -93,7 +93,15 @@ void JobTracker::merge_context(TaskRecord& record, const CeleryEvent& event, Eve
   }
   if (announces(kind)) merge_references(record, event);
   if (kind == EventKind::task_started && record.started_ms == kNoTime) record.started_ms = ts;
-  if (record.expires_ms == kNoTime) record.expires_ms = parse_time(event.expires).value_or(kNoTime);
+  if (table_.extras(record).expires_ms == kNoTime) {
+    if (auto expires = parse_time(event.expires)) table_.ensure_extras(record).expires_ms = *expires;
+  }
+}
+
+// Each announcement states the ETA afresh (a retry may have none); a task
+// that never had one keeps needing no TaskExtras.
+void JobTracker::store_eta(TaskRecord& record, std::optional<EpochMillis> eta) {
+  if (eta || table_.extras(record).eta_ms != kNoTime) table_.ensure_extras(record).eta_ms = eta.value_or(kNoTime);
 }
 
 void JobTracker::merge_sent(TaskRecord& record, const CeleryEvent& event, EpochMillis ts) {
@@ -111,14 +119,19 @@ void JobTracker::merge_sent(TaskRecord& record, const CeleryEvent& event, EpochM
 
 // Set once: a retry's new message claims parent_id == root_id == its own
 // uuid (celery-events.md §4.3), which must not replace the real parent.
+// Only ids of kind uuid or pooled take TaskExtras: a root that is the task
+// itself, the usual case, is the kind alone.
 void JobTracker::merge_references(TaskRecord& record, const CeleryEvent& event) {
   StringPool& pool = table_.strings();
   const std::string_view self = task_key(event);
+  UuidBytes bytes{};
   if (record.parent_kind == RefKind::none && event.parent_id && *event.parent_id != event.uuid) {
-    record.parent_kind = store_ref(utf8::truncate(*event.parent_id, limits::kTaskReference), self, record.parent, pool);
+    record.parent_kind = store_ref(utf8::truncate(*event.parent_id, limits::kTaskReference), self, bytes, pool);
+    if (stores_bytes(record.parent_kind)) table_.ensure_extras(record).parent = bytes;
   }
   if (record.root_kind == RefKind::none && event.root_id) {
-    record.root_kind = store_ref(utf8::truncate(*event.root_id, limits::kTaskReference), self, record.root, pool);
+    record.root_kind = store_ref(utf8::truncate(*event.root_id, limits::kTaskReference), self, bytes, pool);
+    if (stores_bytes(record.root_kind)) table_.ensure_extras(record).root = bytes;
   }
 }
 
@@ -161,10 +174,11 @@ Job JobTracker::build_job(const TaskRecord& record, const CeleryEvent& event, Ev
   job.created_at = time_of(record.created_ms);
   job.started_at = time_of(record.started_ms);
   if (is_terminal(record.phase)) job.completed_at = ts;
-  job.scheduled_for = time_of(record.eta_ms);
+  const TaskExtras& extras = table_.extras(record);
+  job.scheduled_for = time_of(extras.eta_ms);
   if (record.parent_kind != RefKind::none)
-    job.parent_id = load_ref(record.parent_kind, record.parent, pool, job.external_id);
-  if (record.root_kind != RefKind::none) job.root_id = load_ref(record.root_kind, record.root, pool, job.external_id);
+    job.parent_id = load_ref(record.parent_kind, extras.parent, pool, job.external_id);
+  if (record.root_kind != RefKind::none) job.root_id = load_ref(record.root_kind, extras.root, pool, job.external_id);
   job.extensions = build_extensions(record, event, kind);
   return job;
 }
@@ -181,7 +195,9 @@ JobExtensions JobTracker::build_extensions(const TaskRecord& record, const Celer
   if (kind == EventKind::task_rejected) extensions.rejected_requeue = event.requeue;
   extensions.exchange = text_of(pool, record.exchange);
   extensions.routing_key = text_of(pool, record.routing_key);
-  if (record.expires_ms != kNoTime) extensions.expires = format_iso8601_millis(record.expires_ms);
+  if (const EpochMillis expires = table_.extras(record).expires_ms; expires != kNoTime) {
+    extensions.expires = format_iso8601_millis(expires);
+  }
   return extensions;
 }
 

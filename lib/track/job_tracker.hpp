@@ -46,12 +46,14 @@ class JobTracker {
   std::optional<TaskView> view(std::string_view uuid) const;
   std::size_t size() const { return table_.size(); }
   std::uint64_t evictions() const { return table_.evictions(); }
+  std::size_t extras_in_use() const { return table_.extras_in_use(); }  // tasks with a TaskExtras
   std::uint64_t late_events() const { return late_events_; }
 
  private:
   void merge_context(TaskRecord& record, const decode::CeleryEvent& event, EventKind kind, EpochMillis ts);
   void merge_sent(TaskRecord& record, const decode::CeleryEvent& event, EpochMillis ts);
   void merge_references(TaskRecord& record, const decode::CeleryEvent& event);
+  void store_eta(TaskRecord& record, std::optional<EpochMillis> eta);
   void apply_progress(TaskRecord& record, const decode::CeleryEvent& event, EpochMillis ts,
                       std::vector<IngestEvent>& out);
   void emit(TaskRecord& record, const decode::CeleryEvent& event, EventKind kind, EpochMillis ts,

@@ -1,7 +1,10 @@
 #pragma once
 // TaskRecord: what the task table remembers per task uuid — the context that
-// later Celery events lack (protocol/celery-events.md §6.2) — in ~120 bytes:
+// later Celery events lack (protocol/celery-events.md §6.2) — in 72 bytes:
 // ids as 16 bytes, strings as StringPool ids, times as epoch milliseconds.
+// What few tasks have (a parent, a root other than themselves, an ETA, an
+// expiry) lives in a separate TaskExtras of 48 bytes, which the table hands
+// out only to the tasks that need one.
 
 #include <cstdint>
 #include <limits>
@@ -22,14 +25,21 @@ enum class Phase : std::uint8_t { none, queued, scheduled, active, retrying, req
 JobState job_state_of(Phase phase);
 bool is_terminal(Phase phase);
 
-struct TaskRecord {
-  UuidBytes id{};
+// The rarely present context of a task. Most Celery tasks have no parent,
+// are their own root and run as soon as they can, so they need none of it.
+// `parent` and `root` hold bytes only for the kinds uuid and pooled (see
+// stores_bytes); their kinds live in the TaskRecord.
+struct TaskExtras {
   UuidBytes parent{};
   UuidBytes root{};
-  EpochMillis created_ms = kNoTime;
-  EpochMillis started_ms = kNoTime;
   EpochMillis eta_ms = kNoTime;
   EpochMillis expires_ms = kNoTime;
+};
+
+struct TaskRecord {
+  UuidBytes id{};
+  EpochMillis created_ms = kNoTime;
+  EpochMillis started_ms = kNoTime;
   StringPool::Id name = 0;
   StringPool::Id queue = 0;
   StringPool::Id worker = 0;
@@ -37,10 +47,13 @@ struct TaskRecord {
   StringPool::Id routing_key = 0;
   std::uint32_t lru_prev = 0;
   std::uint32_t lru_next = 0;
+  std::uint32_t extras = 0;  // TaskTable's slot of the TaskExtras + 1; 0 = none
   std::uint16_t attempt = 1;
   Phase phase = Phase::none;
   JobState sent_state = JobState::unknown;  // meaningful when `has_sent`
   RefKind id_kind : 2 = RefKind::none;
+  // The kinds of parent and root stay here, so that `none` and `self` (the
+  // usual root) need no TaskExtras.
   RefKind parent_kind : 2 = RefKind::none;
   RefKind root_kind : 2 = RefKind::none;
   bool has_sent : 1 = false;         // a job event went out for this task
@@ -49,5 +62,10 @@ struct TaskRecord {
   // previous attempt's task-retried arrived; that task-retried is then late.
   bool jumped : 1 = false;
 };
+
+// The table holds up to Settings::task_table_size records (100 000 by
+// default): every byte here is ~100 KB of the daemon's resident memory.
+static_assert(sizeof(TaskRecord) <= 72, "TaskRecord grew: move rarely used fields to TaskExtras");
+static_assert(sizeof(TaskExtras) <= 48, "TaskExtras grew");
 
 }  // namespace sluice::track

@@ -26,6 +26,9 @@ void append_uuid(std::string& out, const UuidBytes& bytes);
 // `self_text`, the task's own id, which saves the pool for root_id).
 RefKind store_ref(std::string_view text, std::string_view self_text, UuidBytes& bytes, StringPool& pool);
 void release_ref(RefKind kind, const UuidBytes& bytes, StringPool& pool);
+// Whether a reference of this kind keeps its value in the 16 bytes (`none`
+// and `self` are the kind alone).
+inline bool stores_bytes(RefKind kind) { return kind == RefKind::uuid || kind == RefKind::pooled; }
 // The text of a stored reference; `self` expands to `self_text`.
 std::string load_ref(RefKind kind, const UuidBytes& bytes, const StringPool& pool, std::string_view self_text);
 

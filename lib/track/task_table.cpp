@@ -97,6 +97,51 @@ std::string TaskTable::external_id(const TaskRecord& record) const {
   return load_ref(record.id_kind, record.id, strings_, {});
 }
 
+const TaskExtras& TaskTable::extras(const TaskRecord& record) const {
+  static constexpr TaskExtras kNone{};
+  return record.extras == 0 ? kNone : extras_at(record.extras - 1);
+}
+
+TaskExtras& TaskTable::ensure_extras(TaskRecord& record) {
+  if (record.extras == 0) record.extras = take_extras_slot() + 1;
+  return extras_at(record.extras - 1);
+}
+
+TaskExtras& TaskTable::extras_at(std::uint32_t slot) {
+  return extras_chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
+}
+
+const TaskExtras& TaskTable::extras_at(std::uint32_t slot) const {
+  return extras_chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
+}
+
+// A freed slot first, so the extras stay bounded by the live records that
+// need them however many tasks with an ETA pass through the table.
+std::uint32_t TaskTable::take_extras_slot() {
+  std::uint32_t slot = 0;
+  if (!free_extras_.empty()) {
+    slot = free_extras_.back();
+    free_extras_.pop_back();
+  } else {
+    slot = extras_taken_;
+    if ((slot >> kChunkBits) >= extras_chunks_.size()) {
+      extras_chunks_.push_back(std::make_unique<TaskExtras[]>(std::size_t{1} << kChunkBits));
+    }
+    ++extras_taken_;
+  }
+  extras_at(slot) = TaskExtras{};
+  return slot;
+}
+
+void TaskTable::release_extras(TaskRecord& record) {
+  if (record.extras == 0) return;
+  const TaskExtras& extras = extras_at(record.extras - 1);
+  release_ref(record.parent_kind, extras.parent, strings_);
+  release_ref(record.root_kind, extras.root, strings_);
+  free_extras_.push_back(record.extras - 1);
+  record.extras = 0;
+}
+
 std::uint32_t TaskTable::take_slot() {
   if (size_ == capacity_) {
     const std::uint32_t victim = tail_;
@@ -118,8 +163,7 @@ void TaskTable::evict(std::uint32_t slot) {
     strings_.release(id);
   }
   release_ref(record.id_kind, record.id, strings_);
-  release_ref(record.parent_kind, record.parent, strings_);
-  release_ref(record.root_kind, record.root, strings_);
+  release_extras(record);
   --size_;
   ++evictions_;
 }

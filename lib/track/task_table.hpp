@@ -2,7 +2,9 @@
 // TaskTable: the bounded LRU of TaskRecords keyed by task uuid (default
 // 100 000, Settings::task_table_size). Records live in fixed chunks and are
 // found through an open-addressing index of 4-byte slots, so a tracked task
-// costs about 130 bytes; the least recently used record is evicted when full.
+// costs about 83 bytes (72 of record), plus a 48-byte TaskExtras for the few
+// tasks with a parent, a foreign root, an ETA or an expiry. The least
+// recently used record is evicted when full, and its extras with it.
 
 #include <cstdint>
 #include <memory>
@@ -28,6 +30,15 @@ class TaskTable {
   TaskRecord& find_or_insert(std::string_view uuid);
 
   std::string external_id(const TaskRecord& record) const;
+
+  // The parent, root, ETA and expiry of `record`: its own TaskExtras, or an
+  // empty one (no times, no bytes) when it never needed any.
+  const TaskExtras& extras(const TaskRecord& record) const;
+  // The TaskExtras of `record`, allocated empty on first use; it stays at
+  // the same address until the record is evicted. Call it only to store
+  // something, so that plain tasks keep costing no extras.
+  TaskExtras& ensure_extras(TaskRecord& record);
+  std::size_t extras_in_use() const { return extras_taken_ - free_extras_.size(); }
 
   StringPool& strings() { return strings_; }
   const StringPool& strings() const { return strings_; }
@@ -58,6 +69,11 @@ class TaskTable {
   void unlink(std::uint32_t slot);
   void push_front(std::uint32_t slot);
 
+  TaskExtras& extras_at(std::uint32_t slot);
+  const TaskExtras& extras_at(std::uint32_t slot) const;
+  std::uint32_t take_extras_slot();
+  void release_extras(TaskRecord& record);
+
   std::size_t capacity_;
   std::size_t size_ = 0;
   std::uint64_t evictions_ = 0;
@@ -65,6 +81,10 @@ class TaskTable {
   std::vector<std::uint32_t> buckets_;  // slot + 1, 0 = empty
   std::uint32_t head_ = kNil;           // most recently used
   std::uint32_t tail_ = kNil;           // least recently used
+  // TaskExtras in chunks too (addresses never move), reusing freed slots.
+  std::vector<std::unique_ptr<TaskExtras[]>> extras_chunks_;
+  std::vector<std::uint32_t> free_extras_;
+  std::uint32_t extras_taken_ = 0;  // slots ever handed out, free or not
   StringPool strings_;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 
 #include "event_builders.hpp"
 
@@ -94,6 +95,110 @@ TEST(TaskTable, MatchesAModelUnderChurn) {
   }
 }
 
+TEST(TaskTable, APlainRecordHasNoExtras) {
+  TaskTable table(10);
+  const TaskRecord& record = table.find_or_insert(testing::kTask);
+  EXPECT_EQ(record.extras, 0u);
+  EXPECT_EQ(table.extras_in_use(), 0u);
+  EXPECT_EQ(table.extras(record).eta_ms, kNoTime);  // reads as "no extras"
+  EXPECT_EQ(table.extras(record).expires_ms, kNoTime);
+}
+
+TEST(TaskTable, ExtrasAreMadeOnceAndStayWithTheirRecord) {
+  TaskTable table(10);
+  TaskExtras& first = table.ensure_extras(table.find_or_insert(uuid_for(1)));
+  first.eta_ms = 5;
+  table.ensure_extras(table.find_or_insert(uuid_for(2))).expires_ms = 7;
+  table.find_or_insert(uuid_for(3));
+  EXPECT_EQ(&table.ensure_extras(*table.find(uuid_for(1))), &first);
+  EXPECT_EQ(table.extras_in_use(), 2u);
+  EXPECT_EQ(table.extras(*table.peek(uuid_for(1))).eta_ms, 5);
+  EXPECT_EQ(table.extras(*table.peek(uuid_for(1))).expires_ms, kNoTime);
+  EXPECT_EQ(table.extras(*table.peek(uuid_for(2))).eta_ms, kNoTime);
+  EXPECT_EQ(table.extras(*table.peek(uuid_for(2))).expires_ms, 7);
+  EXPECT_EQ(table.peek(uuid_for(3))->extras, 0u);
+}
+
+TEST(TaskTable, EvictionReleasesExtrasAndTheirStrings) {
+  TaskTable table(1);
+  StringPool& pool = table.strings();
+  const std::size_t strings_before = pool.size();
+  TaskRecord& first = table.find_or_insert(testing::kTask);
+  TaskExtras& extras = table.ensure_extras(first);
+  first.parent_kind = store_ref("parent-not-a-uuid", testing::kTask, extras.parent, pool);
+  first.root_kind = store_ref("root-not-a-uuid", testing::kTask, extras.root, pool);
+  extras.eta_ms = 1;
+  extras.expires_ms = 2;
+  ASSERT_EQ(pool.size(), strings_before + 2);
+  ASSERT_EQ(table.extras_in_use(), 1u);
+
+  TaskRecord& second = table.find_or_insert(testing::kOtherTask);  // evicts the first
+  EXPECT_EQ(pool.size(), strings_before);
+  EXPECT_FALSE(pool.find("parent-not-a-uuid").has_value());
+  EXPECT_FALSE(pool.find("root-not-a-uuid").has_value());
+  EXPECT_EQ(table.extras_in_use(), 0u);
+  EXPECT_EQ(second.extras, 0u);
+  // The freed slot comes back empty.
+  const TaskExtras& reused = table.ensure_extras(second);
+  EXPECT_EQ(&reused, &extras);
+  EXPECT_EQ(reused.parent, UuidBytes{});
+  EXPECT_EQ(reused.root, UuidBytes{});
+  EXPECT_EQ(reused.eta_ms, kNoTime);
+  EXPECT_EQ(reused.expires_ms, kNoTime);
+}
+
+// Every task with an ETA, many more than fit: evicted records give their
+// slot to the next, so no more extras exist than records.
+TEST(TaskTable, ExtrasSlotsAreReusedPastCapacity) {
+  constexpr std::size_t kCapacity = 8;
+  TaskTable table(kCapacity);
+  std::set<const TaskExtras*> slots;
+  for (int n = 0; n < 5000; ++n) {
+    TaskExtras& extras = table.ensure_extras(table.find_or_insert(uuid_for(n)));
+    extras.eta_ms = n;
+    slots.insert(&extras);
+    ASSERT_LE(table.extras_in_use(), kCapacity) << n;
+  }
+  EXPECT_EQ(table.extras_in_use(), kCapacity);
+  EXPECT_EQ(slots.size(), kCapacity);
+  for (int n = 5000 - static_cast<int>(kCapacity); n < 5000; ++n) {
+    ASSERT_NE(table.peek(uuid_for(n)), nullptr) << n;
+    EXPECT_EQ(table.extras(*table.peek(uuid_for(n))).eta_ms, n);
+  }
+}
+
+// Random churn where some tasks get extras: no two live records ever share
+// a slot, and the count matches the records that asked for one.
+TEST(TaskTable, ExtrasMatchAModelUnderChurn) {
+  constexpr std::size_t kCapacity = 200;
+  TaskTable table(kCapacity);
+  std::map<int, EpochMillis> eta;  // live id -> its ETA (kNoTime: no extras)
+  std::vector<int> order;          // recency, oldest first
+  std::mt19937 rng(11);
+  for (int step = 0; step < 20'000; ++step) {
+    const int id = static_cast<int>(rng() % 600);
+    auto pos = std::find(order.begin(), order.end(), id);
+    if (pos != order.end()) order.erase(pos);
+    order.push_back(id);
+    if (order.size() > kCapacity) {
+      eta.erase(order.front());
+      order.erase(order.begin());
+    }
+    TaskRecord& record = table.find_or_insert(uuid_for(id));
+    eta.try_emplace(id, kNoTime);
+    if (rng() % 3 == 0) eta[id] = table.ensure_extras(record).eta_ms = step;
+  }
+  std::size_t with_extras = 0;
+  for (const auto& [id, expected] : eta) {
+    const TaskRecord* record = table.peek(uuid_for(id));
+    ASSERT_NE(record, nullptr) << id;
+    EXPECT_EQ(table.extras(*record).eta_ms, expected) << id;
+    EXPECT_EQ(record->extras != 0, expected != kNoTime) << id;
+    if (expected != kNoTime) ++with_extras;
+  }
+  EXPECT_EQ(table.extras_in_use(), with_extras);
+}
+
 TEST(StringPool, CountsReferences) {
   StringPool pool;
   const auto a = pool.acquire("fixture.add");
@@ -109,7 +214,10 @@ TEST(StringPool, CountsReferences) {
   EXPECT_EQ(pool.size(), 1u);
 }
 
-TEST(TaskRecordSize, StaysSmall) { EXPECT_LE(sizeof(TaskRecord), 128u); }
+TEST(TaskRecordSize, StaysSmall) {
+  EXPECT_LE(sizeof(TaskRecord), 72u);
+  EXPECT_LE(sizeof(TaskExtras), 48u);
+}
 
 }  // namespace
 }  // namespace sluice::track

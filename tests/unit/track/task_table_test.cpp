@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "event_builders.hpp"
 
@@ -64,22 +66,36 @@ TEST(TaskTable, EvictionReleasesPooledStrings) {
   EXPECT_EQ(table.strings().size(), 0u);
 }
 
+// The recency order the table should keep: a touched id becomes the newest;
+// beyond the capacity the oldest goes, and touch() says which.
+class LruModel {
+ public:
+  explicit LruModel(std::size_t capacity) : capacity_(capacity) {}
+
+  std::optional<int> touch(int id) {
+    if (auto pos = std::find(order_.begin(), order_.end(), id); pos != order_.end()) order_.erase(pos);
+    order_.push_back(id);
+    if (order_.size() <= capacity_) return std::nullopt;
+    const int evicted = order_.front();
+    order_.erase(order_.begin());
+    return evicted;
+  }
+
+ private:
+  std::size_t capacity_;
+  std::vector<int> order_;  // oldest first
+};
+
 // Random churn against a std::map model: the index never loses a record.
 TEST(TaskTable, MatchesAModelUnderChurn) {
   constexpr std::size_t kCapacity = 200;
   TaskTable table(kCapacity);
   std::map<int, std::uint16_t> live;  // id -> attempt, limited to the newest kCapacity
-  std::vector<int> order;             // recency, oldest first
+  LruModel recency(kCapacity);
   std::mt19937 rng(7);
   for (int step = 0; step < 20'000; ++step) {
     const int id = static_cast<int>(rng() % 600);
-    auto pos = std::find(order.begin(), order.end(), id);
-    if (pos != order.end()) order.erase(pos);
-    order.push_back(id);
-    if (order.size() > kCapacity) {
-      live.erase(order.front());
-      order.erase(order.begin());
-    }
+    if (const auto evicted = recency.touch(id)) live.erase(*evicted);
     const auto attempt = static_cast<std::uint16_t>(step % 1000 + 1);
     table.find_or_insert(uuid_for(id)).attempt = attempt;
     live[id] = attempt;
@@ -173,17 +189,11 @@ TEST(TaskTable, ExtrasMatchAModelUnderChurn) {
   constexpr std::size_t kCapacity = 200;
   TaskTable table(kCapacity);
   std::map<int, EpochMillis> eta;  // live id -> its ETA (kNoTime: no extras)
-  std::vector<int> order;          // recency, oldest first
+  LruModel recency(kCapacity);
   std::mt19937 rng(11);
   for (int step = 0; step < 20'000; ++step) {
     const int id = static_cast<int>(rng() % 600);
-    auto pos = std::find(order.begin(), order.end(), id);
-    if (pos != order.end()) order.erase(pos);
-    order.push_back(id);
-    if (order.size() > kCapacity) {
-      eta.erase(order.front());
-      order.erase(order.begin());
-    }
+    if (const auto evicted = recency.touch(id)) eta.erase(*evicted);
     TaskRecord& record = table.find_or_insert(uuid_for(id));
     eta.try_emplace(id, kNoTime);
     if (rng() % 3 == 0) eta[id] = table.ensure_extras(record).eta_ms = step;

@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/asio.hpp"
 #include "app/event_group.hpp"
+#include "common/asio.hpp"
 #include "deliver/deliverer.hpp"
 
 namespace sluice::app {

@@ -15,7 +15,9 @@ void EventGroup::append(std::string_view event) {
 }
 
 void EventGroup::append(const EventGroup& other) {
-  for (std::size_t i = 0; i < other.size(); ++i) append(other[i]);
+  const std::size_t base = bytes_.size();
+  bytes_.append(other.bytes_);
+  for (const std::size_t end : other.ends_) ends_.push_back(base + end);
 }
 
 std::string_view EventGroup::operator[](std::size_t i) const {

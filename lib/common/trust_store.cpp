@@ -3,22 +3,22 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <cctype>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
+
+#include "common/hex.hpp"
 
 namespace sluice {
 namespace {
 
 // "<8 hex digits>.<digits>": how c_rehash names the certificates it links.
-bool is_hashed_name(const std::string& name) {
+bool is_hashed_name(std::string_view name) {
   if (name.size() < 10 || name[8] != '.') return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (i == 8) continue;
-    if (i < 8 ? !std::isxdigit(c) : !std::isdigit(c)) return false;
-  }
-  return true;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  return std::ranges::all_of(name.substr(0, 8), [](char c) { return hex_value(c) >= 0; }) &&
+         std::ranges::all_of(name.substr(9), is_digit);
 }
 
 bool has_hashed_entries(const std::string& dir) {

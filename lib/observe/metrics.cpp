@@ -67,15 +67,15 @@ std::string label_text(const Labels& labels, const std::pair<std::string, std::s
 }
 
 void render_histogram(std::string& out, const std::string& name, const Labels& labels, const Histogram& h) {
-  auto cumulative = h.cumulative_counts();
+  const auto snapshot = h.snapshot();
+  const auto& cumulative = snapshot.cumulative;
   for (size_t i = 0; i < cumulative.size(); ++i) {
     std::pair<std::string, std::string> le{
         "le", i < h.upper_bounds().size() ? format_number(h.upper_bounds()[i]) : "+Inf"};
     out += name + "_bucket" + label_text(labels, &le) + " " + std::to_string(cumulative[i]) + "\n";
   }
-  out += name + "_sum" + label_text(labels) + " " + format_number(h.sum()) + "\n";
-  // The +Inf bucket, read under the same lock as the others: _count must match it.
-  out += name + "_count" + label_text(labels) + " " + std::to_string(cumulative.back()) + "\n";
+  out += name + "_sum" + label_text(labels) + " " + format_number(snapshot.sum) + "\n";
+  out += name + "_count" + label_text(labels) + " " + std::to_string(cumulative.back()) + "\n";  // = +Inf bucket
 }
 
 }  // namespace
@@ -93,17 +93,12 @@ void Histogram::observe(double v) {
   sum_ += v;
 }
 
-std::vector<std::uint64_t> Histogram::cumulative_counts() const {
+Histogram::Snapshot Histogram::snapshot() const {
   std::lock_guard lock(mutex_);
-  std::vector<std::uint64_t> out(counts_.size());
+  Snapshot out{std::vector<std::uint64_t>(counts_.size()), sum_};
   std::uint64_t running = 0;
-  for (size_t i = 0; i < counts_.size(); ++i) out[i] = running += counts_[i];
+  for (size_t i = 0; i < counts_.size(); ++i) out.cumulative[i] = running += counts_[i];
   return out;
-}
-
-double Histogram::sum() const {
-  std::lock_guard lock(mutex_);
-  return sum_;
 }
 
 Metrics::Metrics() = default;

@@ -45,8 +45,13 @@ class Histogram {
   explicit Histogram(std::vector<double> upper_bounds);
   void observe(double v);
   const std::vector<double>& upper_bounds() const { return bounds_; }
-  std::vector<std::uint64_t> cumulative_counts() const;
-  double sum() const;
+  // Buckets and sum read together under the lock, so a rendering agrees
+  // with itself while the delivery thread keeps observing.
+  struct Snapshot {
+    std::vector<std::uint64_t> cumulative;  // per bucket, cumulative; +Inf (the count) last
+    double sum = 0;
+  };
+  Snapshot snapshot() const;
 
  private:
   mutable std::mutex mutex_;

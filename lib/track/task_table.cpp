@@ -36,11 +36,9 @@ bool TaskTable::matches(std::uint32_t slot, const Key& key) const {
   return (record.id_kind == RefKind::pooled) == key.pooled && record.id == key.bytes;
 }
 
-TaskRecord& TaskTable::at(std::uint32_t slot) { return chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)]; }
+TaskRecord& TaskTable::at(std::uint32_t slot) { return records_[slot]; }
 
-const TaskRecord& TaskTable::at(std::uint32_t slot) const {
-  return chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
-}
+const TaskRecord& TaskTable::at(std::uint32_t slot) const { return records_[slot]; }
 
 std::uint32_t TaskTable::lookup(const Key& key) const {
   if (buckets_.empty()) return kNil;
@@ -99,20 +97,12 @@ std::string TaskTable::external_id(const TaskRecord& record) const {
 
 const TaskExtras& TaskTable::extras(const TaskRecord& record) const {
   static constexpr TaskExtras kNone{};
-  return record.extras == 0 ? kNone : extras_at(record.extras - 1);
+  return record.extras == 0 ? kNone : extras_[record.extras - 1];
 }
 
 TaskExtras& TaskTable::ensure_extras(TaskRecord& record) {
   if (record.extras == 0) record.extras = take_extras_slot() + 1;
-  return extras_at(record.extras - 1);
-}
-
-TaskExtras& TaskTable::extras_at(std::uint32_t slot) {
-  return extras_chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
-}
-
-const TaskExtras& TaskTable::extras_at(std::uint32_t slot) const {
-  return extras_chunks_[slot >> kChunkBits][slot & ((1U << kChunkBits) - 1)];
+  return extras_[record.extras - 1];
 }
 
 // A freed slot first, so the extras stay bounded by the live records that
@@ -123,19 +113,16 @@ std::uint32_t TaskTable::take_extras_slot() {
     slot = free_extras_.back();
     free_extras_.pop_back();
   } else {
-    slot = extras_taken_;
-    if ((slot >> kChunkBits) >= extras_chunks_.size()) {
-      extras_chunks_.push_back(std::make_unique<TaskExtras[]>(std::size_t{1} << kChunkBits));
-    }
-    ++extras_taken_;
+    slot = extras_taken_++;
+    extras_.make_room_for(slot);
   }
-  extras_at(slot) = TaskExtras{};
+  extras_[slot] = TaskExtras{};
   return slot;
 }
 
 void TaskTable::release_extras(TaskRecord& record) {
   if (record.extras == 0) return;
-  const TaskExtras& extras = extras_at(record.extras - 1);
+  const TaskExtras& extras = extras_[record.extras - 1];
   release_ref(record.parent_kind, extras.parent, strings_);
   release_ref(record.root_kind, extras.root, strings_);
   free_extras_.push_back(record.extras - 1);
@@ -149,9 +136,7 @@ std::uint32_t TaskTable::take_slot() {
     return victim;
   }
   const auto slot = static_cast<std::uint32_t>(size_);
-  if ((slot >> kChunkBits) >= chunks_.size()) {
-    chunks_.push_back(std::make_unique<TaskRecord[]>(std::size_t{1} << kChunkBits));
-  }
+  records_.make_room_for(slot);
   return slot;
 }
 

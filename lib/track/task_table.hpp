@@ -7,12 +7,12 @@
 // recently used record is evicted when full, and its extras with it.
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "track/chunked_slots.hpp"
 #include "track/string_pool.hpp"
 #include "track/task_record.hpp"
 
@@ -52,7 +52,6 @@ class TaskTable {
     bool pooled = false;
   };
   static constexpr std::uint32_t kNil = 0xFFFFFFFF;
-  static constexpr std::size_t kChunkBits = 10;
 
   std::optional<Key> key_of(std::string_view uuid) const;
   std::uint32_t lookup(const Key& key) const;  // slot or kNil
@@ -69,20 +68,18 @@ class TaskTable {
   void unlink(std::uint32_t slot);
   void push_front(std::uint32_t slot);
 
-  TaskExtras& extras_at(std::uint32_t slot);
-  const TaskExtras& extras_at(std::uint32_t slot) const;
   std::uint32_t take_extras_slot();
   void release_extras(TaskRecord& record);
 
   std::size_t capacity_;
   std::size_t size_ = 0;
   std::uint64_t evictions_ = 0;
-  std::vector<std::unique_ptr<TaskRecord[]>> chunks_;
+  ChunkedSlots<TaskRecord> records_;
   std::vector<std::uint32_t> buckets_;  // slot + 1, 0 = empty
   std::uint32_t head_ = kNil;           // most recently used
   std::uint32_t tail_ = kNil;           // least recently used
   // TaskExtras in chunks too (addresses never move), reusing freed slots.
-  std::vector<std::unique_ptr<TaskExtras[]>> extras_chunks_;
+  ChunkedSlots<TaskExtras> extras_;
   std::vector<std::uint32_t> free_extras_;
   std::uint32_t extras_taken_ = 0;  // slots ever handed out, free or not
   StringPool strings_;

@@ -67,6 +67,7 @@ struct Settings {
   std::vector<std::string> queues;  // explicit list; empty = discover
   Duration queue_poll_interval{};
   Duration queue_scan_interval{};
+  std::size_t max_queues = 0;
 
   // Operations.
   std::string health_addr;  // "host:port", ":port" or "off"

@@ -16,6 +16,7 @@
 #include "support/http_probe.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
+#include "support/sluiced_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "support/wait_until.hpp"
@@ -118,15 +119,7 @@ class Daemon {
   std::uint16_t port = 0;
 
  private:
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  std::uint16_t health_port() const {
-    const std::string text = log();
-    const auto line = text.find("health endpoint listening");
-    if (line == std::string::npos) return 0;
-    const auto at = text.find(" port=", line);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-  }
+  std::uint16_t health_port() const { return SluicedProcess::health_port_in(log()); }
 };
 
 TEST(DaemonHealth, FollowsRedisAndMetricsMoveAsEventsFlow) {

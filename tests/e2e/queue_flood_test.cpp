@@ -14,12 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "support/blocking_redis.hpp"
-#include "support/child_process.hpp"
 #include "support/http_probe.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
-#include "support/temp_dir.hpp"
-#include "support/test_paths.hpp"
+#include "support/sluiced_daemon.hpp"
 #include "support/wait_until.hpp"
 #include "unit/decode/payloads.hpp"
 
@@ -29,7 +27,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kConnectionId = "6d1e8c52-0f3b-4a8e-b7c1-2e9d4f5a6b70";
 constexpr int kHostileNames = 100'000;
 constexpr double kMaxQueues = 1000;  // the default
 constexpr const char* kTask = "5b0c1c7e-8f1d-4e2a-9b3c-7d6e5f4a3b21";
@@ -63,53 +60,25 @@ json heartbeat(long long processed) {
           {"freq", 2.0},                {"active", 0},            {"processed", processed}};
 }
 
+// A real queue (bound to the default exchange, three messages waiting),
+// then sluiced polling queues every 100 ms: many polls during the flood.
 class FloodedDaemon {
  public:
-  FloodedDaemon() {
-    // A real queue: bound to the default exchange, three messages waiting.
-    BlockingRedis setup("127.0.0.1", redis.port());
-    setup.command({"SADD", "_kombu.binding.celery", std::string("celery\x06\x16\x06\x16") + "celery"});
-    for (int i = 0; i < 3; ++i) setup.command({"LPUSH", "celery", "{}"});
-    const std::string url = "redis://127.0.0.1:" + std::to_string(redis.port()) + "/0";
-    process = std::make_unique<ChildProcess>(ProcessSpec{
-        {SLUICED_BINARY},
-        {{"SLUICE_SINK", "stdout"},
-         {"SLUICE_CONNECTION_ID", kConnectionId},
-         {"SLUICE_REDIS_URL", url},
-         {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
-         {"SLUICE_QUEUE_POLL_INTERVAL", "100ms"},  // many polls during the flood
-         {"SLUICE_REORDER_WINDOW", "0ms"},
-         {"SLUICE_LOG_LEVEL", "debug"}},
-        "",
-        dir.file("sluiced.out")});
-  }
+  FloodedDaemon() : redis(), daemon(prepare(redis), {{"SLUICE_QUEUE_POLL_INTERVAL", "100ms"}}) {}
 
-  std::string output() const { return read_file(dir.file("sluiced.out")); }
-
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  std::uint16_t health_port() const {
-    const std::string text = output();
-    const auto line = text.find("health endpoint listening");
-    if (line == std::string::npos) return 0;
-    const auto at = text.find(" port=", line);
-    return at == std::string::npos ? 0 : static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-  }
-
-  std::string metrics_text() {
-    const HttpReply reply = http_get(port, "/metrics");
+  std::string metrics_text() const {
+    const HttpReply reply = http_get(daemon.health_port(), "/metrics");
     EXPECT_EQ(reply.status, 200);
     return reply.body;
   }
-  double metric(const std::string& name, const PromLabels& labels = {}) {
-    auto parsed = parse_prometheus_text(metrics_text());
-    EXPECT_TRUE(parsed) << parsed.error();
-    return parsed ? parsed->value(name, labels).value_or(-1) : -1;
+  double metric(const std::string& name, const PromLabels& labels = {}) const {
+    return daemon.metrics().value(name, labels).value_or(-1);
   }
 
-  // The dry-run sink's JSON lines of one type.
+  // The dry-run sink's JSON lines (in the daemon's log) of one type.
   std::vector<json> sent(const std::string& type) const {
     std::vector<json> out;
-    std::istringstream lines(output());
+    std::istringstream lines(daemon.log());
     for (std::string line; std::getline(lines, line);) {
       if (line.empty() || line.front() != '{') continue;
       json event = json::parse(line, nullptr, false);
@@ -119,14 +88,20 @@ class FloodedDaemon {
   }
 
   RedisServer redis;
-  TempDir dir;
-  std::unique_ptr<ChildProcess> process;
-  std::uint16_t port = 0;
+  SluicedDaemon daemon;
+
+ private:
+  static std::string prepare(RedisServer& server) {
+    BlockingRedis setup("127.0.0.1", server.port());
+    setup.command({"SADD", "_kombu.binding.celery", std::string("celery\x06\x16\x06\x16") + "celery"});
+    for (int i = 0; i < 3; ++i) setup.command({"LPUSH", "celery", "{}"});
+    return "redis://127.0.0.1:" + std::to_string(server.port()) + "/0";
+  }
 };
 
 TEST(QueueFlood, HundredThousandMadeUpQueueNamesStayBoundedAndCounted) {
   FloodedDaemon d;
-  ASSERT_TRUE(wait_until([&] { return (d.port = d.health_port()) != 0; }, 20s)) << d.output();
+  ASSERT_TRUE(d.daemon.started()) << d.daemon.log();
   BlockingRedis publisher("127.0.0.1", d.redis.port());
   ASSERT_TRUE(wait_until([&] { return publisher.pattern_subscribers() > 0; }, 20s));
 

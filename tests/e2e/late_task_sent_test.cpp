@@ -125,6 +125,11 @@ TEST(LateTaskSent, EveryJobEventCarriesTheQueue) {
   // task-received of every slow task waited in the reorder window.
   EXPECT_GE(metric(port, "sluiced_reorder_held_total"), held_before + 8);
   EXPECT_EQ(metric(port, "sluiced_reorder_expired_total"), 0);
+  // The tracker's other counters are exported too (README metric list).
+  for (const char* name : {"sluiced_late_events_total", "sluiced_worker_evictions_total",
+                           "sluiced_task_events_without_uuid_total"}) {
+    EXPECT_EQ(metric(port, name), 0) << name;
+  }
 
   worker.stop();
   sluiced.signal(SIGTERM);

@@ -20,6 +20,7 @@
 #include "support/ingest_server.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
+#include "support/sluiced_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 #include "support/test_paths.hpp"
@@ -40,15 +41,6 @@ std::vector<json> job_events(const TestIngestServer& server) {
     if (event["type"] == "job_state_change") jobs.push_back(event["job"]);
   }
   return jobs;
-}
-
-// From the line `msg="health endpoint listening" addr=… port=N`.
-std::uint16_t health_port(const std::string& log) {
-  const auto line = log.find("health endpoint listening");
-  if (line == std::string::npos) return 0;
-  const auto at = log.find(" port=", line);
-  if (at == std::string::npos) return 0;
-  return static_cast<std::uint16_t>(std::strtoul(log.c_str() + at + 6, nullptr, 10));
 }
 
 double metric(std::uint16_t port, const std::string& name) {
@@ -86,7 +78,7 @@ TEST(LateTaskSent, EveryJobEventCarriesTheQueue) {
   BlockingRedis probe("127.0.0.1", redis.port());
   ASSERT_TRUE(wait_until([&] { return probe.pattern_subscribers() > 0; }, 20s)) << read_file(dir.file("sluiced.log"));
   std::uint16_t port = 0;
-  ASSERT_TRUE(wait_until([&] { return (port = health_port(read_file(dir.file("sluiced.log")))) != 0; }, 20s));
+  ASSERT_TRUE(wait_until([&] { return (port = SluicedProcess::health_port_in(read_file(dir.file("sluiced.log")))) != 0; }, 20s));
 
   auto celery = CeleryOptions::for_broker(redis.tcp_url());
   CeleryWorker worker(celery, WorkerOptions{"worker@late-sent", "prefork", 1, true});

@@ -25,6 +25,7 @@
 
 #include "support/celery_worker.hpp"
 #include "support/child_process.hpp"
+#include "support/ingest_jobs.hpp"
 #include "support/ingest_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/temp_dir.hpp"
@@ -81,12 +82,9 @@ bool is_pidbox_publish(const MonitorLine& m) {
 bool is_task_delivery(const MonitorLine& m) { return m.text.rfind("\"HSET\" \"unacked\"", 0) == 0; }
 
 std::map<std::string, std::string> last_job_states(const TestIngestServer& server) {
-  std::map<std::string, std::string> last;
-  for (const auto& text : server.accepted_events()) {
-    auto event = json::parse(text);
-    if (event["type"] == "job_state_change") last[event["job"]["externalId"]] = event["job"]["state"];
-  }
-  return last;
+  std::map<std::string, std::string> states;
+  for (const auto& [id, event] : last_job_events(server)) states[id] = event["job"]["state"];
+  return states;
 }
 
 std::size_t count_of(const std::string& text, const std::string& needle) {

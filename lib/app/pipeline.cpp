@@ -37,7 +37,8 @@ void Pipeline::on_message(source::RedisMessage&& message) {
     notes_.note_decode_error(*error, now);
     return;
   }
-  for (const auto& error : decoded_.element_errors) notes_.note_decode_error(error, now);
+  // One count per message, whatever number of its elements were not events.
+  if (!decoded_.element_errors.empty()) notes_.note_decode_error(decoded_.element_errors.front(), now);
   if (decoded_.kind == decode::MessageKind::control) {
     control_messages_->inc();
     return;

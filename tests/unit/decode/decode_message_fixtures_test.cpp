@@ -277,7 +277,7 @@ TEST(DecodeFixtures, SoloEventsEqualWhatCelerysReceiverSaw) {
   EXPECT_EQ(solo.events.front().type, "worker-online");
   for (std::size_t i = 0; i < lines.size(); ++i) {
     DecodedMessage received;
-    ASSERT_FALSE(decode_json_body(lines[i], received)) << i;
+    ASSERT_FALSE(decode_json_body(lines[i], DecodeLimits{}, received)) << i;
     ASSERT_EQ(received.events.size(), 1U) << i;
     CeleryEvent want = solo.events[i + 1];
     if (want.type == "task-sent") want.clock = received.events[0].clock;

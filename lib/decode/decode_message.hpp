@@ -1,6 +1,6 @@
 #pragma once
 // decode_message: one Redis pub/sub payload (a kombu envelope, §3 of
-// protocol/celery-events.md) → the Celery events it carries, or a typed
+// docs/celery-protocol.md) → the Celery events it carries, or a typed
 // error. Pure: no I/O, no clock; the app counts and logs what comes back.
 
 #include <cstddef>

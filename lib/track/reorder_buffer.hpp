@@ -4,7 +4,7 @@
 // budget, since a held event may carry a long traceback) until the
 // event that gives them context arrives — the task's sent/received, its
 // task-sent (for the queue), or the task-retried that precedes a new attempt
-// (celery-events.md §4.4). Events of one task stay in order; a task's events
+// (docs/celery-protocol.md §4.4). Events of one task stay in order; a task's events
 // leave together.
 
 #include <chrono>

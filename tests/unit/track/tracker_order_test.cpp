@@ -1,5 +1,5 @@
 // Out-of-order, duplicate and late events; retry cycles; the reorder window
-// (protocol/celery-events.md §4.4, §6.2).
+// (docs/celery-protocol.md §4.4, §6.2).
 
 #include <gtest/gtest.h>
 

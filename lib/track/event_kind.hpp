@@ -33,4 +33,10 @@ const char* to_string(EventKind kind);
 
 inline bool is_task_kind(EventKind kind) { return kind <= EventKind::task_custom; }
 
+// Task events a worker sends only when its task events are on: custom task-*
+// events flow even when they are off, and task-sent comes from clients.
+inline bool shows_task_events_on(EventKind kind) {
+  return is_task_kind(kind) && kind != EventKind::task_sent && kind != EventKind::task_custom;
+}
+
 }  // namespace sluice::track

@@ -1,6 +1,7 @@
 #include "source/control_broadcaster.hpp"
 
 #include <exception>
+#include <utility>
 #include <vector>
 
 #include "common/uuid.hpp"
@@ -118,19 +119,23 @@ asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ControlBro
 }
 
 asio::awaitable<bool> ControlBroadcaster::publish_due() {
+  // Taken now, not after the round trip: a subscription that completes
+  // while this PUBLISH is in flight asks for a heartbeat of its own.
+  const bool with_heartbeat = std::exchange(want_heartbeat_, false);
   std::vector<std::string> methods{"enable_events"};
-  if (want_heartbeat_) methods.emplace_back("heartbeat");
+  if (with_heartbeat) methods.emplace_back("heartbeat");
+  schedule_.sending();
   auto replies = co_await publish(methods);
   // A kept connection may have died quietly (server restart, idle timeout):
   // that is only found out now, so one fresh connection gets one more try.
   if (!replies && !stopping_) replies = co_await publish(methods);
   if (stopping_) co_return false;
   if (!replies) {
+    want_heartbeat_ = want_heartbeat_ || with_heartbeat;
     note_failure(replies.error().message);
     co_return false;
   }
   // Delivered to Redis: whatever the replies say, these triggers are done.
-  want_heartbeat_ = false;
   const auto now = SteadyClock::now();
   for (size_t i = 0; i < methods.size(); ++i) {
     const auto& reply = (*replies)[i];

@@ -10,10 +10,12 @@ EnableEventsSchedule::EnableEventsSchedule(EnableEventsTiming timing, Clock::tim
 void EnableEventsSchedule::subscribed(Clock::time_point now) {
   fast_until_ = now + timing_.after_subscription;
   immediate_ = true;
+  ++triggers_;
 }
 
 void EnableEventsSchedule::worker_appeared(std::string_view node, Clock::time_point now) {
   immediate_ = true;
+  ++triggers_;
   if (auto it = by_node_.find(std::string(node)); it != by_node_.end()) remove(it->second);  // a restart
   if (line_.size() >= std::max<std::size_t>(timing_.max_pending, 1)) remove(line_.begin());
   if (line_.empty()) {  // growth is measured from the count before this worker appeared
@@ -50,7 +52,8 @@ void EnableEventsSchedule::remove(Line::iterator it) {
 
 std::vector<std::string> EnableEventsSchedule::published(Clock::time_point now, std::int64_t receivers) {
   last_sent_ = now;
-  immediate_ = false;
+  immediate_ = sending_ && *sending_ != triggers_;
+  sending_.reset();
   receivers_ = receivers;
   std::vector<std::string> covered;
   if (line_.empty()) return covered;

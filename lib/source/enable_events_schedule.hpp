@@ -66,6 +66,10 @@ class EnableEventsSchedule {
   // worker-offline.
   void worker_left(std::string_view node);
 
+  // A broadcast is being built: the triggers so far ride on it. A trigger
+  // that arrives while it is in flight (a subscription completing during
+  // the PUBLISH round trip) still makes the next broadcast immediate.
+  void sending() { sending_ = triggers_; }
   // enable_events was PUBLISHed at `now` and Redis delivered it to
   // `receivers`. Returns the pending workers this count covers, oldest first.
   std::vector<std::string> published(Clock::time_point now, std::int64_t receivers);
@@ -104,6 +108,8 @@ class EnableEventsSchedule {
   std::int64_t credited_ = 0;                   // growth over floor_ already credited
   Clock::time_point fast_until_{};              // after a (re)subscription
   bool immediate_ = true;                       // a trigger since the last broadcast
+  std::uint64_t triggers_ = 0;                  // subscribed() and worker_appeared() calls so far
+  std::optional<std::uint64_t> sending_;        // triggers_ when the broadcast in flight was built
 };
 
 }  // namespace sluice::source

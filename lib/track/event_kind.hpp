@@ -1,6 +1,6 @@
 #pragma once
 // EventKind: the Celery event types the tracker tells apart
-// (protocol/celery-events.md §4), classified once per event.
+// (docs/celery-protocol.md §4), classified once per event.
 
 #include <cstddef>
 #include <string_view>

@@ -14,7 +14,7 @@ namespace sluice::track {
 
 // Clock drift of one worker: |worker timestamp − local wall clock| over a
 // threshold on consecutive heartbeats (Celery itself warns past 16 s,
-// protocol/celery-events.md §8). Only heartbeats count: task events may be
+// docs/celery-protocol.md §8). Only heartbeats count: task events may be
 // buffered and published late (§4.4). An over-threshold heartbeat counts as
 // evidence only when it arrived at least kMinSpacing after the last one
 // that counted, so a burst of heartbeats that the worker buffered during

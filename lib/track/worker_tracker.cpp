@@ -183,7 +183,7 @@ void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts,
   record.last_sent = now;
 }
 
-// Celery's own rule is 2 x freq (celery-events.md §8); the configured
+// Celery's own rule is 2 x freq (docs/celery-protocol.md §8); the configured
 // timeout is the floor so a slow heartbeat never flaps offline and online.
 Clock::duration WorkerTracker::timeout_of(const Record& record) const {
   const Clock::duration floor = options_.offline_timeout;

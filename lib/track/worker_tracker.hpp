@@ -1,6 +1,6 @@
 #pragma once
 // WorkerTracker: the worker table keyed by node name and its liveness clock
-// (protocol/celery-events.md §4.2, §8; sluice-ingest.md §5–§6). Sends a
+// (docs/celery-protocol.md §4.2, §8; docs/ingest-contract.md §5–§6). Sends a
 // worker_state_change when the state changes and otherwise at most once per
 // refresh interval — never once per heartbeat.
 

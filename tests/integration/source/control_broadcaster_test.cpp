@@ -78,7 +78,10 @@ TEST(ControlBroadcaster, EnablesEventsAndAsksForHeartbeatsAfterEverySubscription
   ASSERT_TRUE(daemon.wait_subscribed(2));
   EXPECT_TRUE(workers.wait_for("heartbeat", heartbeats + 1));
   EXPECT_TRUE(workers.wait_for("enable_events", enables + 1));
-  EXPECT_GE(metric_value(daemon.metrics(), "sluiced_control_broadcasts_total{method=\"heartbeat\"}"), 2);
+  // The watcher may see the PUBLISH before the daemon has read its reply.
+  EXPECT_TRUE(wait_until([&] {
+    return metric_value(daemon.metrics(), "sluiced_control_broadcasts_total{method=\"heartbeat\"}") >= 2;
+  }));
 }
 
 TEST(ControlBroadcaster, RepeatsEnableEventsEveryInterval) {

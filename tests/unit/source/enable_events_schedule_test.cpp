@@ -37,6 +37,22 @@ TEST(EnableEventsSchedule, BroadcastsFastUntilTheReceiverCountCoversANewWorker) 
   EXPECT_EQ(s.next_due(), t0 + 1s + 80ms + 10s);
 }
 
+// sluiced's own subscription completes while a PUBLISH is in flight: that
+// PUBLISH may have left before the subscription, so the next is immediate.
+TEST(EnableEventsSchedule, ATriggerDuringAPublishMakesTheNextOneImmediate) {
+  auto no_fast_beat = timing;
+  no_fast_beat.after_subscription = 0ms;
+  EnableEventsSchedule s(no_fast_beat, t0);
+  s.published(t0, 1);
+  s.sending();
+  s.subscribed(t0 + 5ms);
+  s.published(t0 + 10ms, 1);
+  EXPECT_EQ(s.next_due(), t0 + 10ms + 40ms);  // at once, within the cap
+  s.sending();
+  s.published(t0 + 50ms, 1);
+  EXPECT_EQ(s.next_due(), t0 + 50ms + 10s);
+}
+
 TEST(EnableEventsSchedule, ATaskEventEndsTheFastBeat) {
   EnableEventsSchedule s(timing, t0);
   s.published(t0, 1);

@@ -1,5 +1,6 @@
 #include "app/pipeline.hpp"
 
+#include "app/quota_metrics.hpp"
 #include "common/utf8.hpp"
 #include "track/limits.hpp"
 
@@ -133,6 +134,7 @@ void Pipeline::register_metrics(observe::Metrics& metrics) {
                            [this] { return static_cast<double>(tracker_.counters().worker_events); });
   snapshots_ = &metrics.counter("sluiced_ingest_events_total", "Ingest events produced, by type",
                                 {{"type", "queue_snapshot"}});
+  register_quota_metrics(metrics, tracker_, [this] { return static_cast<double>(snapshots_->value()); });
   control_messages_ = &metrics.counter("sluiced_control_messages_seen_total",
                                        "Remote-control (pidbox) broadcasts seen on the event channels");
   metrics.gauge_callback("sluiced_tracked_tasks", "Tasks in the task table", {},

@@ -152,8 +152,17 @@ std::vector<SettingSpec> build_table() {
        "A worker silent this long is reported offline", track,
        duration_field(&Settings::worker_offline_timeout, 1s, 1h)});
   add({"refresh-interval", "SLUICE_REFRESH_INTERVAL", "30s",
-       "Unchanged worker and queue states are re-sent at most this often", track,
+       "An unchanged queue depth is re-sent at most this often (workers: --worker-refresh-interval)", track,
        duration_field(&Settings::refresh_interval, 1s, 24h)});
+  add({"worker-refresh-interval", "SLUICE_WORKER_REFRESH_INTERVAL", "5m",
+       "An unchanged worker state is re-sent at most this often (each costs one event of quota)", track,
+       duration_field(&Settings::worker_refresh_interval, 10s, 24h)});
+  add({"worker-state-hold", "SLUICE_WORKER_STATE_HOLD", "10s",
+       "A worker's busy/idle change is sent once its heartbeats agreed this long (0s: at once)", track,
+       duration_field(&Settings::worker_state_hold, 0ms, 1h)});
+  add({"worker-state-min-interval", "SLUICE_WORKER_STATE_MIN_INTERVAL", "60s",
+       "Busy/idle events of one worker are at least this far apart (online/offline never wait)", track,
+       duration_field(&Settings::worker_state_min_interval, 0ms, 24h)});
   add({"reorder-window", "SLUICE_REORDER_WINDOW", "250ms",
        "How long an event of an unknown task waits for its task-sent/received", track,
        duration_field(&Settings::reorder_window, 0ms, 10s)});

@@ -58,7 +58,10 @@ struct Settings {
   // Tracking (issue: task and worker tracking).
   std::size_t task_table_size = 0;
   Duration worker_offline_timeout{};
-  Duration refresh_interval{};
+  Duration refresh_interval{};  // queue snapshots
+  Duration worker_refresh_interval{};
+  Duration worker_state_hold{};
+  Duration worker_state_min_interval{};
   Duration reorder_window{};
   std::size_t reorder_max_events = 0;
 

@@ -3,6 +3,7 @@
 // (docs/ingest-contract.md §3–§6) as a value. Times are epoch
 // milliseconds; framework and connectionId are added when serializing.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -17,6 +18,8 @@ using EpochMillis = std::int64_t;
 // Sluice's eight job states (ingest §6; Celery PENDING maps to unknown).
 enum class JobState : std::uint8_t { unknown, queued, scheduled, active, completed, failed, retrying, cancelled };
 enum class WorkerState : std::uint8_t { online, busy, idle, offline };
+inline constexpr std::size_t kJobStateCount = static_cast<std::size_t>(JobState::cancelled) + 1;
+inline constexpr std::size_t kWorkerStateCount = static_cast<std::size_t>(WorkerState::offline) + 1;
 
 const char* to_string(JobState state);
 const char* to_string(WorkerState state);

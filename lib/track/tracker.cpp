@@ -21,7 +21,9 @@ TrackerOptions TrackerOptions::from(const config::Settings& settings) {
   TrackerOptions options;
   options.task_table_size = settings.task_table_size;
   options.worker_offline_timeout = settings.worker_offline_timeout;
-  options.refresh_interval = settings.refresh_interval;
+  options.worker_refresh_interval = settings.worker_refresh_interval;
+  options.worker_state_hold = settings.worker_state_hold;
+  options.worker_state_min_interval = settings.worker_state_min_interval;
   options.reorder_window = settings.reorder_window;
   options.reorder_max_events = settings.reorder_max_events;
   return options;
@@ -29,7 +31,8 @@ TrackerOptions TrackerOptions::from(const config::Settings& settings) {
 
 Tracker::Tracker(TrackerOptions options)
     : jobs_(options.task_table_size),
-      workers_({options.worker_offline_timeout, options.refresh_interval, options.max_workers}),
+      workers_({options.worker_offline_timeout, options.worker_refresh_interval, options.max_workers,
+                {options.worker_state_hold, options.worker_state_min_interval}}),
       reorder_(options.reorder_window, options.reorder_max_events, options.reorder_max_bytes) {}
 
 void Tracker::on_event(const decode::CeleryEvent& event, Clock::time_point now, std::vector<IngestEvent>& out) {
@@ -107,6 +110,8 @@ TrackerCounters Tracker::counters() const {
   counters.late_events = jobs_.late_events();
   counters.task_evictions = jobs_.evictions();
   counters.worker_evictions = workers_.evictions();
+  counters.worker_refreshes = workers_.refreshes();
+  counters.worker_changes_coalesced = workers_.coalesced_changes();
   return counters;
 }
 
@@ -116,8 +121,14 @@ void Tracker::apply_all(const ReorderBuffer::Events& events, std::vector<IngestE
 
 void Tracker::count_output(const std::vector<IngestEvent>& out, std::size_t from) {
   for (std::size_t i = from; i < out.size(); ++i) {
-    if (std::holds_alternative<Job>(out[i].body)) ++counters_.job_events;
-    if (std::holds_alternative<Worker>(out[i].body)) ++counters_.worker_events;
+    if (const Job* job = std::get_if<Job>(&out[i].body)) {
+      ++counters_.job_events;
+      ++counters_.job_events_by_state[static_cast<std::size_t>(job->state)];
+    }
+    if (const Worker* worker = std::get_if<Worker>(&out[i].body)) {
+      ++counters_.worker_events;
+      ++counters_.worker_events_by_state[static_cast<std::size_t>(worker->state)];
+    }
   }
 }
 

@@ -24,7 +24,9 @@ namespace sluice::track {
 struct TrackerOptions {
   std::size_t task_table_size = 100'000;
   std::chrono::milliseconds worker_offline_timeout{6000};
-  std::chrono::milliseconds refresh_interval{30'000};
+  std::chrono::milliseconds worker_refresh_interval{300'000};
+  std::chrono::milliseconds worker_state_hold{10'000};
+  std::chrono::milliseconds worker_state_min_interval{60'000};
   std::chrono::milliseconds reorder_window{250};
   std::size_t reorder_max_events = 10'000;
   std::size_t reorder_max_bytes = std::size_t{32} << 20;  // held events may carry tracebacks
@@ -40,6 +42,10 @@ struct TrackerCounters {
   std::uint64_t late_events = 0;                                // kept out of the state by precedence
   std::uint64_t job_events = 0;                                 // job_state_change emitted
   std::uint64_t worker_events = 0;                              // worker_state_change emitted
+  std::array<std::uint64_t, kJobStateCount> job_events_by_state{};        // index: JobState
+  std::array<std::uint64_t, kWorkerStateCount> worker_events_by_state{};  // index: WorkerState
+  std::uint64_t worker_refreshes = 0;          // worker events that repeated an unchanged state
+  std::uint64_t worker_changes_coalesced = 0;  // busy/idle flips of heartbeats the hold kept back
   std::uint64_t task_evictions = 0;                             // LRU evictions of the task table
   std::uint64_t worker_evictions = 0;
   std::uint64_t reorder_held = 0;      // events that waited in the window

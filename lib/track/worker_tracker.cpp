@@ -37,13 +37,19 @@ void WorkerTracker::on_worker_event(const CeleryEvent& event, EventKind kind, Cl
   const bool full = kind != EventKind::worker_heartbeat || event.active || event.processed || event.loadavg;
   merge_fields(record, event, full);
   WorkerState next = record.worker.state;
+  const bool returning = !record.known_state || record.worker.state == WorkerState::offline;
   if (kind == EventKind::worker_offline) {
     next = WorkerState::offline;
   } else if (kind == EventKind::worker_online) {
     next = WorkerState::online;
   } else if (event.active) {
-    next = *event.active > 0 ? WorkerState::busy : WorkerState::idle;
-  } else if (!record.known_state || record.worker.state == WorkerState::offline) {
+    const WorkerState reading = *event.active > 0 ? WorkerState::busy : WorkerState::idle;
+    if (returning) {
+      next = reading;  // a worker's first state is news, like online
+    } else if (auto due = record.hold.on_reading(reading, now, options_.state_rules)) {
+      next = *due;
+    }
+  } else if (returning) {
     next = WorkerState::online;
   }
   record.closed = kind == EventKind::worker_offline;
@@ -170,6 +176,17 @@ void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts,
                               std::vector<IngestEvent>& out) {
   const bool changed = !record.known_state || record.worker.state != state;
   const bool was_offline = record.known_state && record.worker.state == WorkerState::offline;
+  if (changed) {
+    // A live worker only turns busy or idle through the hold; everything
+    // else (online, offline, a first state) is sent at once and ends it.
+    const bool held = record.known_state && !was_offline && (state == WorkerState::busy || state == WorkerState::idle);
+    if (held) {
+      record.hold.sent(state, now);
+    } else {
+      record.hold.reset(state);
+    }
+  }
+  coalesced_changes_ += record.hold.take_coalesced();
   if (was_offline != (state == WorkerState::offline)) {  // changes recency list
     Order& from = was_offline ? offline_order_ : live_order_;
     Order& to = was_offline ? live_order_ : offline_order_;
@@ -179,6 +196,7 @@ void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts,
   record.known_state = true;
   const bool due = record.last_sent && now - *record.last_sent >= options_.refresh_interval;
   if (!changed && !due) return;
+  if (!changed) ++refreshes_;
   out.push_back(IngestEvent{ts, record.worker});
   record.last_sent = now;
 }

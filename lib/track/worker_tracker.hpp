@@ -1,8 +1,9 @@
 #pragma once
 // WorkerTracker: the worker table keyed by node name and its liveness clock
-// (docs/celery-protocol.md §4.2, §8; docs/ingest-contract.md §5–§6). Sends a
-// worker_state_change when the state changes and otherwise at most once per
-// refresh interval — never once per heartbeat.
+// (docs/celery-protocol.md §4.2, §8; docs/ingest-contract.md §5–§6). Sends
+// online and offline at once, busy and idle once they held (WorkerStateHold),
+// and otherwise repeats a worker's state at most once per refresh interval —
+// never once per heartbeat.
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "decode/celery_event.hpp"
 #include "track/event_kind.hpp"
 #include "track/ingest_event.hpp"
+#include "track/worker_state_hold.hpp"
 
 namespace sluice::track {
 
@@ -33,8 +35,9 @@ struct WorkerCounts {
 
 struct WorkerOptions {
   std::chrono::milliseconds offline_timeout{6000};
-  std::chrono::milliseconds refresh_interval{30000};
+  std::chrono::milliseconds refresh_interval{300'000};
   std::size_t max_workers = 5000;
+  WorkerStateRules state_rules;
 };
 
 class WorkerTracker {
@@ -57,6 +60,10 @@ class WorkerTracker {
   WorkerCounts counts() const;
   std::optional<Worker> view(std::string_view node) const;
   std::uint64_t evictions() const { return evictions_; }
+  // worker_state_change events that repeated an unchanged state.
+  std::uint64_t refreshes() const { return refreshes_; }
+  // busy/idle changes of heartbeats never sent, thanks to the hold.
+  std::uint64_t coalesced_changes() const { return coalesced_changes_; }
 
  private:
   // Recency order for eviction, offline workers apart: the keys of workers_.
@@ -69,6 +76,7 @@ class WorkerTracker {
     Clock::time_point last_seen{};   // receive time of the last sign of life
     EpochMillis last_sender_ms = 0;  // the sender's clock at that moment
     std::optional<Clock::time_point> last_sent;
+    WorkerStateHold hold;
     bool known_state = false;  // a state was ever set
     bool closed = false;       // worker-offline received
   };
@@ -95,6 +103,8 @@ class WorkerTracker {
   Order offline_order_;  // first gone first
   std::optional<Clock::time_point> earliest_;  // a lower bound of live deadlines; none: no live worker
   std::uint64_t evictions_ = 0;
+  std::uint64_t refreshes_ = 0;
+  std::uint64_t coalesced_changes_ = 0;
 };
 
 }  // namespace sluice::track

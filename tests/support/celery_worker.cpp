@@ -48,8 +48,22 @@ void CeleryWorker::stop() { process_->stop(std::chrono::seconds(10)); }
 
 CeleryProducer::CeleryProducer(const CeleryOptions& celery, const std::string& task,
                                const std::vector<std::string>& args, int count, double every_seconds) {
-  std::vector<std::string> argv = {kPython, source_path("tests/support/celery/produce.py"), "--count",
-                                   std::to_string(count), "--every", std::to_string(every_seconds), task};
+  start(celery, {"--count", std::to_string(count), "--every", std::to_string(every_seconds)}, task, args);
+}
+
+CeleryProducer::CeleryProducer(const CeleryOptions& celery, const std::string& task,
+                               const std::vector<std::string>& args, const Bursts& bursts) {
+  start(celery,
+        {"--bursts", std::to_string(bursts.size), std::to_string(bursts.min_pause), std::to_string(bursts.max_pause),
+         std::to_string(bursts.seconds)},
+        task, args);
+}
+
+void CeleryProducer::start(const CeleryOptions& celery, std::vector<std::string> options, const std::string& task,
+                           const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kPython, source_path("tests/support/celery/produce.py")};
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.push_back(task);
   argv.insert(argv.end(), args.begin(), args.end());
   process_ = std::make_unique<ChildProcess>(ProcessSpec{argv, celery_env(celery), dir_.path(), dir_.file("ids.txt")});
 }

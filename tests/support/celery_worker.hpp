@@ -47,17 +47,31 @@ class CeleryWorker {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// Bursts of `size` tasks sent at once, a random (seeded) pause in
+// [min_pause, max_pause] seconds between bursts, for `seconds`.
+struct Bursts {
+  int size = 6;
+  double min_pause = 6;
+  double max_pause = 12;
+  double seconds = 60;
+};
+
 class CeleryProducer {
  public:
   // Sends `task` with JSON `args` `count` times (0 = until stopped), `every_seconds` apart.
   CeleryProducer(const CeleryOptions& celery, const std::string& task, const std::vector<std::string>& args,
                  int count = 1, double every_seconds = 0);
+  CeleryProducer(const CeleryOptions& celery, const std::string& task, const std::vector<std::string>& args,
+                 const Bursts& bursts);
   // Task ids printed so far (one per sent task).
   std::vector<std::string> task_ids() const;
   bool wait_done(std::chrono::milliseconds timeout);  // for a finite count
   void stop();
 
  private:
+  void start(const CeleryOptions& celery, std::vector<std::string> options, const std::string& task,
+             const std::vector<std::string>& args);
+
   TempDir dir_;
   std::unique_ptr<ChildProcess> process_;
 };

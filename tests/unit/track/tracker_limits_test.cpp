@@ -111,7 +111,10 @@ TEST(TrackerCounters, CountEventsByKindAndOutput) {
   EXPECT_EQ(c.events_by_kind[static_cast<std::size_t>(EventKind::other)], 1u);
   EXPECT_EQ(c.events_without_uuid, 1u);
   EXPECT_EQ(c.job_events, 1u);     // received repeats queued: no news
-  EXPECT_EQ(c.worker_events, 2u);  // online with its first task event, then idle
+  EXPECT_EQ(c.worker_events, 1u);  // online with its first task event; idle waits for its hold
+  EXPECT_EQ(c.job_events_by_state[static_cast<std::size_t>(JobState::queued)], 1u);
+  EXPECT_EQ(c.worker_events_by_state[static_cast<std::size_t>(WorkerState::online)], 1u);
+  EXPECT_EQ(c.worker_events_by_state[static_cast<std::size_t>(WorkerState::idle)], 0u);
 }
 
 }  // namespace

@@ -10,13 +10,17 @@ TEST(TrackerOptions, ComeFromTheSettings) {
   config::Settings settings;
   settings.task_table_size = 1234;
   settings.worker_offline_timeout = std::chrono::seconds(9);
-  settings.refresh_interval = std::chrono::seconds(45);
+  settings.worker_refresh_interval = std::chrono::seconds(45);
+  settings.worker_state_hold = std::chrono::seconds(7);
+  settings.worker_state_min_interval = std::chrono::seconds(90);
   settings.reorder_window = std::chrono::milliseconds(100);
   settings.reorder_max_events = 77;
   const TrackerOptions options = TrackerOptions::from(settings);
   EXPECT_EQ(options.task_table_size, 1234u);
   EXPECT_EQ(options.worker_offline_timeout, std::chrono::seconds(9));
-  EXPECT_EQ(options.refresh_interval, std::chrono::seconds(45));
+  EXPECT_EQ(options.worker_refresh_interval, std::chrono::seconds(45));
+  EXPECT_EQ(options.worker_state_hold, std::chrono::seconds(7));
+  EXPECT_EQ(options.worker_state_min_interval, std::chrono::seconds(90));
   EXPECT_EQ(options.reorder_window, std::chrono::milliseconds(100));
   EXPECT_EQ(options.reorder_max_events, 77u);
 }
@@ -30,7 +34,9 @@ TEST(TrackerOptions, DefaultsMatchTheSettingsTable) {
   const TrackerOptions compiled;
   EXPECT_EQ(compiled.task_table_size, from_table.task_table_size);
   EXPECT_EQ(compiled.worker_offline_timeout, from_table.worker_offline_timeout);
-  EXPECT_EQ(compiled.refresh_interval, from_table.refresh_interval);
+  EXPECT_EQ(compiled.worker_refresh_interval, from_table.worker_refresh_interval);
+  EXPECT_EQ(compiled.worker_state_hold, from_table.worker_state_hold);
+  EXPECT_EQ(compiled.worker_state_min_interval, from_table.worker_state_min_interval);
   EXPECT_EQ(compiled.reorder_window, from_table.reorder_window);
   EXPECT_EQ(compiled.reorder_max_events, from_table.reorder_max_events);
 }

@@ -1,5 +1,5 @@
-// Worker states, liveness by timeout and refresh coalescing
-// (docs/ingest-contract.md §5–§6, docs/celery-protocol.md §4.2, §8).
+// Worker states, liveness by timeout, the busy/idle hold and refresh
+// coalescing (docs/ingest-contract.md §5–§6.1, docs/celery-protocol.md §4.2, §8).
 
 #include <gtest/gtest.h>
 
@@ -18,8 +18,16 @@ std::vector<W> states(const std::vector<Worker>& workers) {
   return result;
 }
 
+// Without the hold every heartbeat's reading is sent as it changes.
+TrackerOptions no_hold() {
+  TrackerOptions options;
+  options.worker_state_hold = std::chrono::milliseconds(0);
+  options.worker_state_min_interval = std::chrono::milliseconds(0);
+  return options;
+}
+
 TEST(TrackerWorkers, OnlineIdleBusyOffline) {
-  Harness h;
+  Harness h(no_hold());
   h.feed(worker_event("worker-online", kT0), 0);
   h.feed(heartbeat(kT0 + 2, 0, 0), 2000);
   h.feed(heartbeat(kT0 + 4, 2, 1), 4000);
@@ -42,13 +50,72 @@ TEST(TrackerWorkers, OnlineIdleBusyOffline) {
 
 TEST(TrackerWorkers, HeartbeatsAreCoalescedToTheRefreshInterval) {
   TrackerOptions options;
-  options.refresh_interval = std::chrono::seconds(30);
+  options.worker_refresh_interval = std::chrono::seconds(30);
   Harness h(options);
   for (int i = 0; i <= 40; ++i) h.feed(heartbeat(kT0 + 2 * i, 0, i), 2000LL * i);  // 80 s
   // The first (a new worker), then one refresh every 30 s: at 30 s and 60 s.
   ASSERT_EQ(h.workers().size(), 3u);
   EXPECT_EQ(h.workers()[1].processed_total, 15);
   EXPECT_EQ(h.workers()[2].processed_total, 30);
+}
+
+TEST(TrackerWorkers, AnIdleWorkerCostsOneRefreshEveryFiveMinutesByDefault) {
+  Harness h;
+  for (int i = 0; i <= 1800; ++i) h.feed(heartbeat(kT0 + 2 * i, 0, 0), 2000LL * i);  // one hour
+  // Its first state, then a refresh at 5, 10, … 60 minutes.
+  EXPECT_EQ(h.workers().size(), 13u);
+  EXPECT_EQ(h.tracker.counters().worker_refreshes, 12u);
+  EXPECT_EQ(h.tracker.counters().worker_changes_coalesced, 0u);
+}
+
+TEST(TrackerWorkers, AFlappingWorkerCostsNoStateEventsAndTheFlipsAreCounted) {
+  Harness h;
+  h.feed(worker_event("worker-online", kT0), 0);
+  // busy on every other heartbeat for 4 minutes 40 s (before the first refresh): 140 flips.
+  for (int i = 1; i <= 140; ++i) h.feed(heartbeat(kT0 + 2 * i, i % 2, i), 2000LL * i);
+  EXPECT_EQ(states(h.workers()), (std::vector<W>{W::online}));
+  EXPECT_EQ(h.tracker.counters().worker_changes_coalesced, 139u);  // the last one is still pending
+  EXPECT_EQ(h.tracker.counters().worker_events_by_state[static_cast<std::size_t>(W::online)], 1u);
+  h.feed(worker_event("worker-offline", kT0 + 282), 282'000);
+  EXPECT_EQ(states(h.workers()), (std::vector<W>{W::online, W::offline}));
+  EXPECT_EQ(h.tracker.counters().worker_changes_coalesced, 140u);
+}
+
+TEST(TrackerWorkers, ABusySpellThatHoldsIsSentWithItsActiveJobs) {
+  Harness h;
+  h.feed(worker_event("worker-online", kT0), 0);
+  h.feed(heartbeat(kT0 + 2, 0, 0), 2000);
+  h.feed(heartbeat(kT0 + 12, 0, 0), 12'000);  // idle held 10 s
+  h.feed(heartbeat(kT0 + 80, 3, 5), 80'000);
+  h.feed(heartbeat(kT0 + 88, 4, 6), 88'000);
+  EXPECT_EQ(states(h.workers()), (std::vector<W>{W::online, W::idle}));
+  h.feed(heartbeat(kT0 + 90, 2, 7), 90'000);  // busy since 80 s
+  ASSERT_EQ(states(h.workers()), (std::vector<W>{W::online, W::idle, W::busy}));
+  EXPECT_EQ(h.workers().back().active_jobs, 2);  // the reading of the heartbeat that sent it
+  EXPECT_EQ(h.workers().back().processed_total, 7);
+  EXPECT_EQ(h.all.back().timestamp, epoch_millis_from_seconds(kT0 + 90));
+  EXPECT_EQ(h.tracker.workers_by_state(), (WorkerCounts{0, 1, 0, 0}));
+}
+
+TEST(TrackerWorkers, OnlineAndOfflineAreSentAtOnceWhateverIsHeld) {
+  Harness h;
+  h.feed(heartbeat(kT0, 0, 0), 0);  // a first state is sent at once
+  h.feed(heartbeat(kT0 + 2, 1, 1), 2000);
+  h.feed(worker_event("worker-offline", kT0 + 3), 3000);
+  h.feed(worker_event("worker-online", kT0 + 10), 10'000);
+  EXPECT_EQ(states(h.workers()), (std::vector<W>{W::idle, W::offline, W::online}));
+}
+
+TEST(TrackerWorkers, ARefreshRepeatsTheStateSentNotAPendingOne) {
+  TrackerOptions options;
+  options.worker_refresh_interval = std::chrono::seconds(30);
+  Harness h(options);
+  h.feed(heartbeat(kT0, 0, 0), 0);
+  for (int i = 1; i <= 16; ++i) h.feed(heartbeat(kT0 + 2 * i, i % 2, i), 2000LL * i);  // flapping
+  ASSERT_EQ(states(h.workers()), (std::vector<W>{W::idle, W::idle}));
+  // Sent with heartbeat 15 (30 s): the state held, the count as it is now.
+  EXPECT_EQ(h.workers().back().active_jobs, 1);
+  EXPECT_EQ(h.tracker.counters().worker_refreshes, 1u);
 }
 
 TEST(TrackerWorkers, LoadAverageKeepsThreeValues) {

@@ -16,7 +16,6 @@ Pipeline::Pipeline(asio::any_io_executor executor, const config::Settings& setti
     : tick_timer_(executor),
       diagnose_timer_(executor),
       limits_{settings.max_message_bytes},
-      connection_id_(settings.connection_id),
       tracker_(track::TrackerOptions::from(settings)),
       diagnostics_(track::StreamDiagnosticsOptions::from(settings)),
       notes_(metrics, log),
@@ -61,12 +60,7 @@ void Pipeline::emit_pending() {
   pending_.clear();
 }
 
-// Serialized into a reused scratch string; the receiver copies what it keeps.
-void Pipeline::deliver(const track::IngestEvent& event) {
-  scratch_.clear();
-  track::append_ingest_json(scratch_, event, {connection_id_});
-  outputs_.deliver(scratch_);
-}
+void Pipeline::deliver(const track::IngestEvent& event) { outputs_.deliver(event); }
 
 // One timer, armed for the tracker's earliest deadline; re-armed only when
 // that deadline moves earlier, so a busy stream does not churn the timer.

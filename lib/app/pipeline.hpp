@@ -18,14 +18,14 @@
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 #include "source/redis_message.hpp"
-#include "track/ingest_json.hpp"
+#include "track/ingest_event.hpp"
 #include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
 
 namespace sluice::app {
 
 struct PipelineOutputs {
-  std::function<void(std::string_view)> deliver;  // one serialized ingest event (copy it to keep it)
+  std::function<void(const track::IngestEvent&)> deliver;  // one ingest event, to encode and send
   std::function<void()> worker_online;         // a worker-online event was seen
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
   // The stream diagnostics active now (among track::kStreamDiagnosticIds), once a second.
@@ -66,7 +66,6 @@ class Pipeline {
   asio::steady_timer diagnose_timer_;
   std::optional<Clock::time_point> armed_for_;
   decode::DecodeLimits limits_;
-  std::string connection_id_;
   track::Tracker tracker_;
   track::StreamDiagnostics diagnostics_;
   DecodeNotes notes_;
@@ -75,7 +74,6 @@ class Pipeline {
   decode::DecodedMessage decoded_;
   decode::DecodeBuffers decode_buffers_;
   std::vector<track::IngestEvent> pending_;
-  std::string scratch_;
   std::optional<Clock::time_point> last_event_at_;
   bool stopped_ = false;
   observe::Counter* control_messages_ = nullptr;

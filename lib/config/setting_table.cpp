@@ -25,6 +25,15 @@ std::optional<Problem> apply_connection_id(Settings& s, std::string_view text) {
   return std::nullopt;
 }
 
+// "adaptive" (0) or a fixed number of requests in flight.
+std::optional<Problem> apply_delivery_concurrency(Settings& s, std::string_view text) {
+  if (text == "adaptive") {
+    s.delivery_concurrency = 0;
+    return std::nullopt;
+  }
+  return count_field(&Settings::delivery_concurrency, 1, 256)(s, text);
+}
+
 std::optional<Problem> apply_api_url(Settings& s, std::string_view text) {
   auto url = parse_http_url(text);
   if (!url) return Problem{"is not a valid API URL: " + url.error(), "use e.g. https://sluice.sh/api"};
@@ -103,6 +112,15 @@ std::vector<SettingSpec> build_table() {
   add({"buffer-max-events", "SLUICE_BUFFER_MAX_EVENTS", "100000",
        "Events buffered before the oldest are dropped", api,
        count_field(&Settings::buffer_max_events, 100, 10'000'000)});
+  add({"buffer-max-bytes", "SLUICE_BUFFER_MAX_BYTES", "64MiB",
+       "Encoded bytes buffered before the oldest events are dropped", api,
+       byte_size_field(&Settings::buffer_max_bytes, kMiB, 64 * 1024 * kMiB)});
+  add({"delivery-concurrency", "SLUICE_DELIVERY_CONCURRENCY", "adaptive",
+       "Ingest requests in flight: adaptive (follows what the API sustains) or a fixed number (1-256)", api,
+       apply_delivery_concurrency});
+  add({"delivery-concurrency-max", "SLUICE_DELIVERY_CONCURRENCY_MAX", "32",
+       "Most ingest requests in flight when adaptive (1-256)", api,
+       count_field(&Settings::delivery_concurrency_max, 1, 256)});
   add({"shutdown-timeout", "SLUICE_SHUTDOWN_TIMEOUT", "5s", "How long to flush buffered events on shutdown",
        api, duration_field(&Settings::shutdown_timeout, 0ms, 5min)});
   add({"unhealthy-after", "SLUICE_UNHEALTHY_AFTER", "60s",

@@ -33,6 +33,9 @@ struct Settings {
   std::size_t batch_max_bytes = 0;
   Duration flush_interval{};
   std::size_t buffer_max_events = 0;
+  std::size_t buffer_max_bytes = 0;
+  std::size_t delivery_concurrency = 0;  // 0: adaptive
+  std::size_t delivery_concurrency_max = 0;
   Duration shutdown_timeout{};
   Duration unhealthy_after{};
 

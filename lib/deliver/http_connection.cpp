@@ -44,8 +44,8 @@ std::string authority(const std::string& host, std::uint16_t port) {
 }
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls,
-                               const ClientOptions& options)
-    : executor_(executor), tls_context_(tls), options_(options), resolver_(executor), resolve_timer_(executor) {}
+                               TlsSessionCache& sessions, const ClientOptions& options)
+    : executor_(executor), tls_context_(tls), sessions_(sessions), options_(options), resolver_(executor), resolve_timer_(executor) {}
 
 HttpConnection::~HttpConnection() = default;
 
@@ -135,6 +135,7 @@ asio::awaitable<std::string> HttpConnection::handshake() {
   if (!is_ip_literal(host)) {
     SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
   }
+  sessions_.offer(ssl);
   tls_->set_verify_mode(asio::ssl::verify_peer);
   tls_->set_verify_callback([verify = asio::ssl::host_name_verification(host)](
                                 bool preverified, asio::ssl::verify_context& context) {
@@ -146,7 +147,10 @@ asio::awaitable<std::string> HttpConnection::handshake() {
   beast::error_code ec;
   lowest_layer().expires_after(options_.connect_timeout);
   co_await tls_->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));
-  if (!ec) co_return std::string();
+  if (!ec) {
+    sessions_.note_handshake(ssl);
+    co_return std::string();
+  }
   const long verify = SSL_get_verify_result(ssl);
   close();
   if (verify != X509_V_OK && !cancelled_) {

@@ -1,4 +1,4 @@
-#include "track/ingest_json.hpp"
+#include "deliver/ingest_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/iso_time.hpp"
-#include "event_builders.hpp"
 #include "track/json_text.hpp"
 
-namespace sluice::track {
+namespace sluice::deliver {
 namespace {
+
+using namespace track;
 
 const IngestJsonContext kContext{"550e8400-e29b-41d4-a716-446655440000"};
 
@@ -130,4 +131,4 @@ TEST(IngestJson, NumbersRoundTrip) {
 }
 
 }  // namespace
-}  // namespace sluice::track
+}  // namespace sluice::deliver

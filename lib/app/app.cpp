@@ -5,7 +5,7 @@
 
 #include "deliver/ingest_sink.hpp"
 #include "deliver/stdout_sink.hpp"
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 #include "observe/process_metrics.hpp"
 #include "source/pubsub_limit.hpp"
 
@@ -92,7 +92,7 @@ void App::wire_pubsub_limit_probe() {
 }
 
 bool App::start() {
-  auto addr = observe::parse_listen_addr(settings_.health_addr);
+  auto addr = config::parse_listen_addr(settings_.health_addr);
   if (!addr) {
     log_.log(observe::Level::error, "invalid health address", {{"error", addr.error()}});
     return false;

@@ -61,7 +61,7 @@ TEST_F(DeliveryTest, ARateLimitOnOneLaneHaltsEveryLaneForRetryAfter) {
   ASSERT_TRUE(h_.run_until([&] { return server().request_count() >= 8; }));
   // The next request (once a slot frees, ~400 ms on) gets the 429, answered
   // 200 ms after it arrived: by then every other lane waits on a held answer.
-  server().fail_next(Fault{429, "3", 200ms, ""});
+  server().fail_next(Fault::answer(429, "3", 200ms));
   ASSERT_TRUE(accepted_at_least(2000));
   const auto requests = server().requests();
   const auto limited = std::find_if(requests.begin(), requests.end(), [](const auto& r) { return r.status == 429; });

@@ -66,7 +66,9 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](const track::IngestEvent& event) { delivery_.push(event); },
-                                [this] { broadcaster_.on_worker_online(); },
+                                [this](source::WorkerSignal signal, std::string_view node) {
+                                  on_worker_signal(signal, node);
+                                },
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
       subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
@@ -76,6 +78,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
   observe::register_process_metrics(metrics_);
   subscriber_.on_subscribed([this] { on_subscribed(); });
   broadcaster_.on_enable_events_published([this] { pipeline_.on_enable_events_published(); });
+  broadcaster_.on_worker_reached([this](const std::string& node) { pipeline_.on_worker_reached(node); });
   wire_pubsub_limit_probe();
 }
 
@@ -116,6 +119,15 @@ bool App::start() {
   subscriber_.start();
   notifier_.start_watchdog(io_.get_executor());
   return true;
+}
+
+void App::on_worker_signal(source::WorkerSignal signal, std::string_view node) {
+  switch (signal) {
+    case source::WorkerSignal::appeared: broadcaster_.on_worker_appeared(node); break;
+    case source::WorkerSignal::has_events: broadcaster_.on_worker_has_events(node); break;
+    case source::WorkerSignal::left: broadcaster_.on_worker_left(node); break;
+    case source::WorkerSignal::none: break;
+  }
 }
 
 void App::on_subscribed() {

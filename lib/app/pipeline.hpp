@@ -18,6 +18,7 @@
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 #include "source/redis_message.hpp"
+#include "source/worker_starts.hpp"
 #include "track/ingest_event.hpp"
 #include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
@@ -26,7 +27,8 @@ namespace sluice::app {
 
 struct PipelineOutputs {
   std::function<void(const track::IngestEvent&)> deliver;  // one ingest event, to encode and send
-  std::function<void()> worker_online;         // a worker-online event was seen
+  // A worker started, has task events on, or left (for the control broadcaster).
+  std::function<void(source::WorkerSignal, std::string_view node)> worker_signal;
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
   // The stream diagnostics active now (among track::kStreamDiagnosticIds), once a second.
   std::function<void(const std::vector<Warning>&)> diagnosed;
@@ -47,6 +49,8 @@ class Pipeline {
   void on_message(source::RedisMessage&& message);
   // The control broadcaster published enable_events.
   void on_enable_events_published();
+  // ... and its receiver count showed that it reached this new worker.
+  void on_worker_reached(std::string_view node);
   // Ingest events made elsewhere (queue snapshots) join the same output.
   void emit(const track::IngestEvent& event);
   // Cancels the timers; nothing is emitted afterwards.
@@ -55,6 +59,7 @@ class Pipeline {
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
 
  private:
+  void signal_worker(const decode::CeleryEvent& event);
   void emit_pending();
   void deliver(const track::IngestEvent& event);
   void arm_tick();
@@ -67,6 +72,7 @@ class Pipeline {
   decode::DecodeLimits limits_;
   track::Tracker tracker_;
   track::StreamDiagnostics diagnostics_;
+  source::WorkerStarts worker_starts_;
   DecodeNotes notes_;
   PipelineOutputs outputs_;
   // Reused message to message, so steady traffic does not allocate them anew.

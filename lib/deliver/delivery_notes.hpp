@@ -3,7 +3,8 @@
 // the metrics, updates the /health status and writes a log line only when
 // the condition changes (or, for rejected events, rate-limited per type) —
 // the loop itself never formats a log line. The status is published on a
-// StatusBoard that other threads read.
+// StatusBoard that other threads read
+// (docs/architecture.md §4).
 
 #include <chrono>
 #include <cstddef>

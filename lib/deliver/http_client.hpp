@@ -6,7 +6,7 @@
 // session. TLS verifies the chain (system store plus an optional CA file)
 // AND the host name, with SNI; plain http is used only when the URL says so
 // (config allows it for loopback or with the insecure flag). Optional
-// CONNECT tunnel through a proxy. Every step has a timeout.
+// CONNECT tunnel through a proxy. Every step has a timeout (docs/ingest-contract.md §1).
 
 #include <chrono>
 #include <cstddef>

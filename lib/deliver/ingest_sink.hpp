@@ -1,6 +1,6 @@
 #pragma once
 // IngestSink: POST {api_url}/ingest with the headers of the contract
-// (protocol/sluice-ingest.md §1): Bearer key, JSON, User-Agent, the batch's
+// (docs/ingest-contract.md §1): Bearer key, JSON, User-Agent, the batch's
 // Idempotency-Key, optional gzip. Turns the answer into a SendResult.
 
 #include <memory>

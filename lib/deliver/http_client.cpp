@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/host_port.hpp"
 #include "common/trust_store.hpp"
 #include "deliver/http_connection.hpp"
 
@@ -23,9 +24,7 @@ namespace {
 
 std::string host_header(const config::HttpUrl& url) {
   const bool default_port = url.port == (url.tls ? 443 : 80);
-  const bool v6 = url.host.find(':') != std::string::npos;
-  const std::string host = v6 ? "[" + url.host + "]" : url.host;
-  return default_port ? host : host + ":" + std::to_string(url.port);
+  return default_port ? bracketed_host(url.host) : host_and_port(url.host, url.port);
 }
 
 BeastRequest build_request(const config::HttpUrl& url, HttpRequest in) {

@@ -19,6 +19,7 @@ observe::Format to_log_format(config::LogFormat format) {
 void register_secrets(observe::Logger& log, const config::Settings& settings) {
   log.add_secret(settings.api_key);
   log.add_secret(settings.redis.password);
+  if (settings.result_backend) log.add_secret(settings.result_backend->password);
 }
 
 }  // namespace sluice::app

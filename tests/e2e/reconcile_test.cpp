@@ -264,8 +264,11 @@ TEST_F(LostEvents, FrozenSluicedCutOffByRedisStillReportsEveryOutcome) {
 
   sluiced_->signal(SIGSTOP);
   BlockingRedis publisher("127.0.0.1", redis_.port());
-  const std::string filler(1024, 'x');  // not a Celery event: counted as a decode error once read
-  for (int i = 0; i < 256; ++i) publisher.publish("/0.celeryev/worker.heartbeat", filler);
+  // 32 MiB, more than the kernel's socket buffers take from Redis for the
+  // frozen reader, so Redis' own output buffer passes its limit. Not Celery
+  // events: counted as decode errors if ever read.
+  const std::string filler(64 * 1024, 'x');
+  for (int i = 0; i < 512; ++i) publisher.publish("/0.celeryev/worker.heartbeat", filler);
   std::this_thread::sleep_for(20s);  // the freeze itself, not a wait for a condition
   sluiced_->signal(SIGCONT);
 

@@ -10,11 +10,11 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_TESTS=OFF 
  && strip /build/daemon/sluiced
 
 # Runtime stage: only the shared libraries sluiced links against (Debian 12
-# package names: hiredis 0.14, OpenSSL 3, zlib, yaml-cpp 0.7; libstdc++ is in
+# package names: hiredis 0.14, OpenSSL 3, zlib, libyaml 0.2; libstdc++ is in
 # the base image) and the CA bundle for HTTPS to the Sluice API.
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libhiredis0.14 libssl3 zlib1g libyaml-cpp0.7 ca-certificates \
+ && apt-get install -y --no-install-recommends libhiredis0.14 libssl3 zlib1g libyaml-0-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 sluiced \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin sluiced

@@ -4,6 +4,10 @@
 // (for callgrind: `… 0 20` runs exactly 20 passes per run).
 // Cases: (a) unbatched single-event messages (worker-*, task-sent, custom),
 // (b) task.multi lists; each timed for >= 1 s, median of 3 runs.
+// Then the custom code weighed against the library (issue: custom code must
+// earn its place), on the same messages: the hand-written JSON reader
+// against nlohmann_json's SAX parser (same walk, same events) and its DOM
+// parser, for event bodies and for envelopes.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -14,7 +18,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "common/base64.hpp"
+#include "decode/body_decoders.hpp"
 #include "decode/decode_message.hpp"
+#include "decode/envelope.hpp"
+#include "decode/walker_sax.hpp"
 
 namespace {
 
@@ -81,6 +91,124 @@ Rate run_once(const Case& c, double min_seconds, int min_passes, std::size_t& si
   return {static_cast<double>(events) / elapsed, static_cast<double>(events) / wall};
 }
 
+// CPU nanoseconds per item of `items` for `work`: median of 3 runs of whole
+// passes, each at least `min_seconds`.
+template <class Work>
+double ns_per_item(const std::vector<std::string>& items, double min_seconds, Work&& work) {
+  std::vector<double> runs;
+  for (int run = 0; run < 3; ++run) {
+    const double start = thread_seconds();
+    std::size_t done = 0;
+    do {
+      for (const std::string& item : items) work(item);
+      done += items.size();
+    } while (thread_seconds() - start < min_seconds);
+    runs.push_back((thread_seconds() - start) / static_cast<double>(done) * 1e9);
+  }
+  std::ranges::sort(runs);
+  return runs[1];
+}
+
+// A SAX handler that takes every value and keeps none: the parser's own cost.
+struct NullSax : nlohmann::json_sax<nlohmann::json> {
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+// The JSON reader against nlohmann_json on the same payloads and bodies.
+void compare_json_parsers(const std::vector<std::string>& payloads, double seconds) {
+  using namespace sluice::decode;
+  std::vector<std::string> bodies;
+  std::vector<std::string> base64_bodies;
+  for (const std::string& payload : payloads) {
+    Envelope envelope;
+    if (parse_envelope(payload, envelope) || !envelope.has_body) continue;
+    base64_bodies.emplace_back(envelope.body);
+    if (auto body = sluice::base64_decode(envelope.body)) bodies.push_back(*std::move(body));
+  }
+  const DecodeLimits limits;
+  DecodedMessage custom_out;
+  DecodedMessage sax_out;
+  std::size_t mismatches = 0;
+  for (const std::string& body : bodies) {  // the two walks must agree before they are timed
+    custom_out = {};
+    sax_out = {};
+    decode_json_body(body, limits, custom_out);
+    ValueWalker walker(limits, sax_out);
+    WalkerSax sax(walker, "json");
+    nlohmann::json::sax_parse(body, &sax);
+    walker.finish(sax.message());
+    mismatches += custom_out.events != sax_out.events ? 1 : 0;
+  }
+  std::size_t body_bytes = 0;
+  for (const auto& body : bodies) body_bytes += body.size();
+  std::printf("\nJSON bodies (%zu, %zu bytes on average; %zu decode differently through nlohmann):\n", bodies.size(),
+              body_bytes / bodies.size(), mismatches);
+  std::size_t sink = 0;
+  const double custom = ns_per_item(bodies, seconds, [&](const std::string& body) {
+    custom_out.events.clear();
+    decode_json_body(body, limits, custom_out);
+    sink += custom_out.events.size();
+  });
+  const double sax = ns_per_item(bodies, seconds, [&](const std::string& body) {
+    sax_out.events.clear();
+    ValueWalker walker(limits, sax_out);
+    WalkerSax handler(walker, "json");
+    nlohmann::json::sax_parse(body, &handler);
+    sink += sax_out.events.size();
+  });
+  const double dom = ns_per_item(bodies, seconds, [&](const std::string& body) {
+    sink += nlohmann::json::parse(body, nullptr, false).size();
+  });
+  std::printf("  JsonReader + walker (events built)       %7.0f ns per body\n", custom);
+  std::printf("  nlohmann SAX + ValueWalker (same events) %7.0f ns per body (%.1fx)\n", sax, sax / custom);
+  std::printf("  nlohmann DOM, parse only (no events)     %7.0f ns per body (%.1fx)\n", dom, dom / custom);
+
+  std::size_t payload_bytes = 0;
+  for (const auto& payload : payloads) payload_bytes += payload.size();
+  std::printf("Envelopes (%zu, %zu bytes on average):\n", payloads.size(), payload_bytes / payloads.size());
+  const double envelope = ns_per_item(payloads, seconds, [&](const std::string& payload) {
+    Envelope parsed;
+    parse_envelope(payload, parsed);
+    sink += parsed.body.size();
+  });
+  const double envelope_sax = ns_per_item(payloads, seconds, [&](const std::string& payload) {
+    NullSax null;
+    sink += nlohmann::json::sax_parse(payload, &null) ? 1 : 0;
+  });
+  const double envelope_dom = ns_per_item(payloads, seconds, [&](const std::string& payload) {
+    sink += nlohmann::json::parse(payload, nullptr, false).size();
+  });
+  std::printf("  JsonReader (EnvelopeReader)              %7.0f ns per envelope\n", envelope);
+  std::printf("  nlohmann SAX, keeping nothing            %7.0f ns per envelope (%.1fx)\n", envelope_sax,
+              envelope_sax / envelope);
+  std::printf("  nlohmann DOM                             %7.0f ns per envelope (%.1fx)\n", envelope_dom,
+              envelope_dom / envelope);
+
+  std::string decoded;
+  const double base64 = ns_per_item(base64_bodies, seconds, [&](const std::string& text) {
+    sluice::base64_decode_into(text, decoded);
+    sink += decoded.size();
+  });
+  std::size_t base64_bytes = 0;
+  for (const auto& text : base64_bodies) base64_bytes += text.size();
+  std::printf("Base64 bodies (%zu, %zu characters on average): %.0f ns per body (%.2f GB/s)\n",
+              base64_bodies.size(), base64_bytes / base64_bodies.size(), base64,
+              static_cast<double>(base64_bytes) / static_cast<double>(base64_bodies.size()) / base64);
+  if (sink == 42) std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,5 +235,8 @@ int main(int argc, char** argv) {
                 c->name, c->payloads.size(), c->events_per_pass, rates[1].cpu, rates[1].cpu * bytes_per_event / 1e6,
                 rates[0].cpu, rates[1].cpu, rates[2].cpu, rates[1].wall);
   }
+  std::vector<std::string> payloads = single.payloads;
+  payloads.insert(payloads.end(), multi.payloads.begin(), multi.payloads.end());
+  compare_json_parsers(payloads, seconds);
   return sink == 42 ? 2 : 0;
 }

@@ -8,7 +8,7 @@ DecodeNotes::DecodeNotes(observe::Metrics& metrics, observe::Logger& log)
     : log_(log), limiter_(std::chrono::minutes(1)) {
   for (std::size_t i = 0; i < kReasons; ++i) {
     by_reason_[i] = &metrics.counter("sluiced_decode_errors_total",
-                                     "Broker messages or list elements that could not be decoded, by reason",
+                                     "Broker messages that could not be decoded or held elements that were not events (one per message), by reason",
                                      {{"reason", decode::to_string(decode::kAllDecodeErrorReasons[i])}});
   }
 }

@@ -34,7 +34,8 @@ void Pipeline::on_message(source::RedisMessage&& message) {
     notes_.note_decode_error(*error, now);
     return;
   }
-  for (const auto& error : decoded_.element_errors) notes_.note_decode_error(error, now);
+  // One count per message, whatever number of its elements were not events.
+  if (!decoded_.element_errors.empty()) notes_.note_decode_error(decoded_.element_errors.front(), now);
   if (decoded_.kind == decode::MessageKind::control) {
     control_messages_->inc();
     return;
@@ -138,9 +139,19 @@ void Pipeline::register_metrics(observe::Metrics& metrics) {
                          [this] { return static_cast<double>(tracker_.tracked_tasks()); });
   metrics.counter_callback("sluiced_task_evictions_total", "Tasks evicted from the full task table", {},
                            [this] { return static_cast<double>(tracker_.counters().task_evictions); });
+  metrics.counter_callback("sluiced_worker_evictions_total", "Workers evicted from the full worker table", {},
+                           [this] { return static_cast<double>(tracker_.counters().worker_evictions); });
+  metrics.counter_callback("sluiced_task_events_without_uuid_total", "Task events dropped: no task uuid", {},
+                           [this] { return static_cast<double>(tracker_.counters().events_without_uuid); });
+  metrics.counter_callback("sluiced_late_events_total",
+                           "Task events that changed no state: late or duplicate (their context is still kept)", {},
+                           [this] { return static_cast<double>(tracker_.counters().late_events); });
+  metrics.counter_callback("sluiced_reorder_held_total",
+                           "Task events that waited in the reorder window for their task's name, queue or retry", {},
+                           [this] { return static_cast<double>(tracker_.counters().reorder_held); });
   metrics.counter_callback("sluiced_reorder_expired_total",
-                           "Events sent without their task's name after the reorder window", {},
-                           [this] { return static_cast<double>(tracker_.counters().reorder_expired); });
+                           "Events sent after the reorder window without the name, queue or retry they waited for",
+                           {}, [this] { return static_cast<double>(tracker_.counters().reorder_expired); });
   metrics.counter_callback("sluiced_reorder_overflow_total", "Events released early: reorder buffer full", {},
                            [this] { return static_cast<double>(tracker_.counters().reorder_overflow); });
   metrics.counter_callback("sluiced_task_events_missed_estimated_total",

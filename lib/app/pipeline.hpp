@@ -57,7 +57,6 @@ class Pipeline {
   void stop();
 
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
-  const track::Tracker& tracker() const { return tracker_; }
 
  private:
   void emit_pending();

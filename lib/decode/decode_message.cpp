@@ -1,5 +1,7 @@
 #include "decode/decode_message.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -65,11 +67,12 @@ Expected<std::string_view, DecodeError> body_bytes(const Envelope& envelope, con
   return fail(DecodeErrorReason::decompress_failed, "corrupt zlib stream of " + std::to_string(bytes.size()) + " bytes");
 }
 
-std::optional<DecodeError> decode_body(Serializer serializer, std::string_view bytes, DecodedMessage& out) {
+std::optional<DecodeError> decode_body(Serializer serializer, std::string_view bytes, const DecodeLimits& limits,
+                                       DecodedMessage& out) {
   switch (serializer) {
-    case Serializer::json: return decode_json_body(bytes, out);
-    case Serializer::msgpack: return decode_msgpack_body(bytes, out);
-    case Serializer::yaml: return decode_yaml_body(bytes, out);
+    case Serializer::json: return decode_json_body(bytes, limits, out);
+    case Serializer::msgpack: return decode_msgpack_body(bytes, limits, out);
+    case Serializer::yaml: return decode_yaml_body(bytes, limits, out);
     default: return make_error(DecodeErrorReason::unknown_content_type, "no serializer");
   }
 }
@@ -83,6 +86,7 @@ std::optional<DecodeError> decode_message_into(std::string_view payload, const D
   out.kind = MessageKind::events;
   out.events.clear();  // the vectors keep their capacity for the next message
   out.element_errors.clear();
+  out.rejected_elements = 0;
   out.field_issues.clear();
   if (payload.size() > limits.max_message_bytes)
     return make_error(DecodeErrorReason::too_large, "payload of " + std::to_string(payload.size()) + " bytes, limit " +
@@ -103,8 +107,14 @@ std::optional<DecodeError> decode_message_into(std::string_view payload, const D
     return make_error(DecodeErrorReason::pickle_refused, std::string(content_type) + " on " + out.routing_key);
   if (serializer == Serializer::unknown) return make_error(DecodeErrorReason::unknown_content_type, content_type);
   const auto bytes = body_bytes(envelope, limits, buffers.body);
-  auto error = bytes ? decode_body(serializer, *bytes, out) : bytes.error();
-  buffers.trim();
+  auto error = bytes ? decode_body(serializer, *bytes, limits, out) : bytes.error();
+  if (buffers.trim()) {
+#if defined(__GLIBC__)
+    // glibc keeps freed heap pages mapped (a 16 MiB inflate buffer raises its
+    // mmap threshold, so the next one lands on the heap): give them back.
+    malloc_trim(0);
+#endif
+  }
   return error;
 }
 
@@ -115,10 +125,14 @@ Expected<DecodedMessage, DecodeError> decode_message(std::string_view payload, c
   return out;
 }
 
-void DecodeBuffers::trim() {
+bool DecodeBuffers::trim() {
+  bool released = false;
   for (auto& buffer : body) {
-    if (buffer.capacity() > kKeptBytes) std::string().swap(buffer);
+    if (buffer.capacity() <= kKeptBytes) continue;
+    std::string().swap(buffer);
+    released = true;
   }
+  return released;
 }
 
 }  // namespace sluice::decode

@@ -15,9 +15,24 @@
 
 namespace sluice::decode {
 
+// What one message may cost. Anyone who can publish on the broker can send
+// a small compressed body that expands into millions of values; these
+// bounds keep a hostile message to milliseconds and a few MB, whatever the
+// serializer. A body over a bound is refused whole, as one decode error.
 struct DecodeLimits {
   // Bound on the payload and on a decompressed body (Settings::max_message_bytes).
   std::size_t max_message_bytes = std::size_t{16} << 20;
+  // Elements of a list body. Celery's event dispatcher flushes a task.multi
+  // group at 24 events (its buffer_limit); 1024 leaves ample room for a
+  // dispatcher configured otherwise.
+  std::size_t max_elements = 1024;
+  // Values of every kind in a body (maps, lists, scalars, keys excluded),
+  // including the args/kwargs/result reprs and custom fields that are
+  // skipped. A Celery event is 10-25 values, a full task.multi ~600.
+  std::size_t max_values = std::size_t{1} << 16;
+  // Nesting of maps and lists. An event is a map of scalars, one list
+  // (loadavg) and kombu's tagged values: 3 levels inside a list.
+  std::size_t max_depth = 64;
 };
 
 enum class MessageKind {
@@ -32,8 +47,14 @@ struct DecodedMessage {
   std::string exchange;     // properties.delivery_info.exchange, e.g. "celeryev"
   std::string routing_key;  // properties.delivery_info.routing_key, e.g. "task.multi"
   std::vector<CeleryEvent> events;          // in body order
-  std::vector<DecodeError> element_errors;  // body elements that were not events (not_an_event, missing_field, wrong_field_type)
-  std::vector<DecodeError> field_issues;    // soft: wrong-typed optional fields, ignored (wrong_field_type)
+  // Body elements that were not events (not_an_event, missing_field,
+  // wrong_field_type): the first kKeptErrors of them, and how many there were.
+  // The app counts one decode error per message, whatever this number.
+  std::vector<DecodeError> element_errors;
+  std::size_t rejected_elements = 0;
+  std::vector<DecodeError> field_issues;    // soft: wrong-typed optional fields, ignored (wrong_field_type); the first kKeptErrors
+
+  static constexpr std::size_t kKeptErrors = 16;
 
   bool operator==(const DecodedMessage&) const = default;
 };
@@ -45,7 +66,8 @@ struct DecodeBuffers {
   static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;  // a huge message's buffer is given back
 
   std::string body[2];  // base64-decoded, inflated
-  void trim();
+  // Frees a buffer over kKeptBytes; true when it did.
+  bool trim();
 };
 
 // Errors here concern the whole message (too_large … bad_body); a body that

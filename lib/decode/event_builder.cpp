@@ -85,9 +85,11 @@ bool is_number(const FieldValue& v) { return (v.kind == Kind::integer || v.kind 
 
 // Each assign() stores an accepted value and returns nullptr, or returns the
 // name of the type it expected. null clears an optional field (§9.6).
+std::string kept_text(std::string_view text) { return utf8::to_valid(utf8::truncate(text, kMaxTextBytes)); }
+
 const char* assign(CeleryEvent& e, std::string CeleryEvent::*m, const FieldValue& v) {
   if (v.kind != Kind::text) return "string";
-  e.*m = utf8::to_valid(v.text);
+  e.*m = kept_text(v.text);
   return nullptr;
 }
 
@@ -100,7 +102,7 @@ const char* assign(CeleryEvent& e, double CeleryEvent::*m, const FieldValue& v) 
 const char* assign(CeleryEvent& e, std::optional<std::string> CeleryEvent::*m, const FieldValue& v) {
   if (v.kind == Kind::null) return (e.*m).reset(), nullptr;
   if (v.kind != Kind::text) return "string";
-  e.*m = utf8::to_valid(v.text);
+  e.*m = kept_text(v.text);
   return nullptr;
 }
 
@@ -193,13 +195,16 @@ void EventBuilder::set(const FieldSpec& field, const FieldValue& value) {
 }
 
 void EventBuilder::issue(std::string_view field, const char* expected, const FieldValue& value) {
+  if (out_.field_issues.size() + issues_.size() >= DecodedMessage::kKeptErrors) return;  // a hostile body repeats them
   const std::string what = "element " + std::to_string(index_) + ": " + std::string(field) + ": expected " +
                            expected + ", got " + kind_name(value.kind);
   issues_.push_back(make_error(DecodeErrorReason::wrong_field_type, what));
 }
 
 void EventBuilder::element_error(DecodeErrorReason reason, std::string_view what) {
-  out_.element_errors.push_back(make_error(reason, "element " + std::to_string(index_) + ": " + std::string(what)));
+  ++out_.rejected_elements;
+  if (out_.element_errors.size() < DecodedMessage::kKeptErrors)
+    out_.element_errors.push_back(make_error(reason, "element " + std::to_string(index_) + ": " + std::string(what)));
   ++index_;
 }
 

@@ -15,6 +15,15 @@
 
 namespace sluice::decode {
 
+// A kept list field (loadavg: 3 numbers) with more elements than this is of
+// the wrong type; its numbers are not collected.
+inline constexpr std::size_t kMaxListNumbers = 64;
+
+// Kept text is cut to this many bytes (UTF-8 safe) as it is copied: more
+// than any field of the ingest contract carries (a stacktrace, 50 000), so a
+// hostile 16 MiB string costs a copy of 64 KiB, not of 16 MiB.
+inline constexpr std::size_t kMaxTextBytes = std::size_t{64} << 10;
+
 // One field value as the serializer gave it; views live until set() returns.
 struct FieldValue {
   enum class Kind { null, boolean, integer, real, text, numbers, other };

@@ -27,9 +27,12 @@ bool is_scalar(JsonKind kind) { return kind != JsonKind::object && kind != JsonK
 // everything else (args, kwargs, result, custom fields) without copying.
 // Recursion stops at one level (a field's list or tagged map); deeper
 // values go through the reader's iterative skip.
+// The DecodeLimits are checked as it goes: values (those it reads and those
+// the reader skips), elements of a list body, and a kept list's length.
 class JsonBodyWalker {
  public:
-  JsonBodyWalker(std::string_view body, DecodedMessage& out) : reader_(body), builder_(out) {}
+  JsonBodyWalker(std::string_view body, const DecodeLimits& limits, DecodedMessage& out)
+      : reader_(body, limits.max_depth), limits_(limits), builder_(out) {}
 
   std::optional<DecodeError> run() {
     const JsonKind top = reader_.peek();
@@ -37,10 +40,18 @@ class JsonBodyWalker {
       element();
     } else if (top == JsonKind::array) {
       reader_.enter_array();
-      while (reader_.next_element()) element();
+      ++values_;
+      for (std::size_t elements = 0; !over_budget() && reader_.next_element(); ++elements) {
+        if (elements == limits_.max_elements) {
+          refuse("body has more than " + std::to_string(limits_.max_elements) + " elements");
+          break;
+        }
+        element();
+      }
     } else {
       reader_.skip_value();
     }
+    if (refused_ || over_budget()) return error_;
     if (!reader_.at_end()) {
       const std::string why = reader_.failed() ? reader_.error() : "trailing data";
       return make_error(DecodeErrorReason::bad_body, "json: " + why + " at byte " + std::to_string(reader_.offset()));
@@ -51,6 +62,18 @@ class JsonBodyWalker {
   }
 
  private:
+  void refuse(std::string what) {
+    refused_ = true;
+    error_ = make_error(DecodeErrorReason::too_large, what);
+  }
+
+  // Values read here plus those the reader skipped.
+  bool over_budget() {
+    if (!refused_ && values_ + reader_.skipped_values() > limits_.max_values)
+      refuse("body has more than " + std::to_string(limits_.max_values) + " values");
+    return refused_;
+  }
+
   void element() {
     const JsonKind kind = reader_.peek();
     if (kind == JsonKind::object) return event();
@@ -60,8 +83,9 @@ class JsonBodyWalker {
   void event() {
     builder_.begin();
     reader_.enter_object();
+    ++values_;
     std::string_view key;
-    while (reader_.next_member(key)) {
+    while (!over_budget() && reader_.next_member(key)) {
       const FieldSpec* field = find_field(key);
       if (field == nullptr) {
         reader_.skip_value();
@@ -69,7 +93,7 @@ class JsonBodyWalker {
       }
       FieldValue value;
       read_value(value);
-      if (reader_.failed()) return;
+      if (reader_.failed() || refused_) return;
       builder_.set(*field, value);
     }
     if (!reader_.failed()) builder_.finish();
@@ -85,6 +109,7 @@ class JsonBodyWalker {
 
   void read_scalar(FieldValue& value) {
     JsonNumber number;
+    ++values_;
     switch (reader_.peek()) {
       case JsonKind::string: value.kind = FieldValue::Kind::text, reader_.read_string(value.text); return;
       case JsonKind::boolean: value.kind = FieldValue::Kind::boolean, reader_.read_bool(value.boolean); return;
@@ -103,10 +128,12 @@ class JsonBodyWalker {
     numbers_.clear();
     bool all_numbers = true;
     reader_.enter_array();
+    ++values_;
     JsonNumber number;
-    while (reader_.next_element()) {
-      if (all_numbers && reader_.peek() == JsonKind::number) {
+    while (!over_budget() && reader_.next_element()) {
+      if (all_numbers && reader_.peek() == JsonKind::number && numbers_.size() < kMaxListNumbers) {
         reader_.read_number(number);
+        ++values_;
         numbers_.push_back(number.real);
       } else {
         all_numbers = false;
@@ -125,11 +152,13 @@ class JsonBodyWalker {
     bool other = false;
     FieldValue inner;
     reader_.enter_object();
+    ++values_;
     std::string_view key;
-    while (reader_.next_member(key)) {
+    while (!over_budget() && reader_.next_member(key)) {
       if (key == kTagType && !has_type && reader_.peek() == JsonKind::string) {
         std::string_view type;
         reader_.read_string(type);
+        ++values_;
         tag_type_.assign(type);
         has_type = true;
       } else if (key == kTagValue && !has_value && is_scalar(reader_.peek())) {
@@ -150,7 +179,11 @@ class JsonBodyWalker {
   }
 
   JsonReader reader_;
+  const DecodeLimits& limits_;
   EventBuilder builder_;
+  std::size_t values_ = 0;
+  bool refused_ = false;
+  std::optional<DecodeError> error_;
   std::vector<double> numbers_;
   std::string tag_type_;
   std::string tag_text_;
@@ -158,8 +191,8 @@ class JsonBodyWalker {
 
 }  // namespace
 
-std::optional<DecodeError> decode_json_body(std::string_view body, DecodedMessage& out) {
-  return JsonBodyWalker(body, out).run();
+std::optional<DecodeError> decode_json_body(std::string_view body, const DecodeLimits& limits, DecodedMessage& out) {
+  return JsonBodyWalker(body, limits, out).run();
 }
 
 }  // namespace sluice::decode

@@ -13,8 +13,6 @@ extern template bool JsonReader::scan_escaped_string<false>(const char*, std::st
 
 namespace {
 
-constexpr std::size_t kMaxSkipDepth = 512;
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Python reads 1e999 as inf and 1e-999 as 0.0; from_chars refuses both.
@@ -130,13 +128,17 @@ bool JsonReader::skip_scalar(JsonKind kind) {
 }
 
 bool JsonReader::skip_value() {
-  if (const JsonKind kind = peek(); kind != JsonKind::object && kind != JsonKind::array) return skip_scalar(kind);
+  if (const JsonKind kind = peek(); kind != JsonKind::object && kind != JsonKind::array) {
+    ++skipped_values_;
+    return skip_scalar(kind);
+  }
   nesting_.clear();
   std::string_view key;
   while (true) {
     const JsonKind kind = peek();
+    ++skipped_values_;
     if (kind == JsonKind::object || kind == JsonKind::array) {
-      if (nesting_.size() == kMaxSkipDepth) return fail("nested too deeply");
+      if (nesting_.size() == max_depth_) return fail("nested too deeply");
       ++p_;
       first_ = true;
       nesting_.push_back(kind == JsonKind::object ? '}' : ']');

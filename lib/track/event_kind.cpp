@@ -6,7 +6,7 @@
 namespace sluice::track {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, EventKind>, 11> kKnown{{
+constexpr std::array<std::pair<std::string_view, EventKind>, 12> kKnown{{
     {"task-sent", EventKind::task_sent},
     {"task-received", EventKind::task_received},
     {"task-started", EventKind::task_started},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<std::string_view, EventKind>, 11> kKnown{{
     {"task-retried", EventKind::task_retried},
     {"task-revoked", EventKind::task_revoked},
     {"task-rejected", EventKind::task_rejected},
+    {"task-cancelled", EventKind::task_cancelled},
     {"worker-online", EventKind::worker_online},
     {"worker-heartbeat", EventKind::worker_heartbeat},
     {"worker-offline", EventKind::worker_offline},
@@ -41,6 +42,7 @@ const char* to_string(EventKind kind) {
     case EventKind::task_retried: return "task-retried";
     case EventKind::task_revoked: return "task-revoked";
     case EventKind::task_rejected: return "task-rejected";
+    case EventKind::task_cancelled: return "task-cancelled";
     case EventKind::task_custom: return "task-custom";
     case EventKind::worker_online: return "worker-online";
     case EventKind::worker_heartbeat: return "worker-heartbeat";

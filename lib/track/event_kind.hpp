@@ -16,7 +16,8 @@ enum class EventKind {
   task_retried,
   task_revoked,
   task_rejected,
-  task_custom,  // any other task-* (task-progress, task-cancelled, ...)
+  task_cancelled,  // Celery 5.5+: a running task cut short by the worker (cold shutdown, lost connection)
+  task_custom,     // any other task-* (task-progress, ...)
   worker_online,
   worker_heartbeat,
   worker_offline,

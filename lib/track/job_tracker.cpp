@@ -67,9 +67,13 @@ void JobTracker::apply(const CeleryEvent& event, EventKind kind, std::vector<Ing
   emit(record, event, kind, ts, out);
 }
 
-HoldReason JobTracker::hold_reason(const CeleryEvent& event, EventKind kind) const {
+HoldReason JobTracker::hold_reason(const CeleryEvent& event, EventKind kind, bool sent_expected) const {
   const TaskRecord* record = table_.peek(task_key(event));
-  if (record == nullptr) return announces(kind) ? HoldReason::none : HoldReason::unknown_task;
+  if (record == nullptr) {
+    if (kind == EventKind::task_sent) return HoldReason::none;
+    if (kind == EventKind::task_received) return sent_expected ? HoldReason::awaiting_sent : HoldReason::none;
+    return HoldReason::unknown_task;
+  }
   if (awaits_retried(record->phase, record->attempt, kind, event.retries)) return HoldReason::awaiting_retried;
   return HoldReason::none;
 }
@@ -183,7 +187,7 @@ void JobTracker::merge_references(TaskRecord& record, const CeleryEvent& event) 
 void JobTracker::apply_progress(TaskRecord& record, const CeleryEvent& event, EpochMillis ts,
                                 std::vector<IngestEvent>& out) {
   const auto progress = job_progress(event.progress, event.current, event.total);
-  if (!progress || is_terminal(record.phase)) return;
+  if (!progress || has_ended(record.phase)) return;
   const std::size_t index = out.size();
   emit(record, event, EventKind::task_custom, ts, out);
   std::get<Job>(out[index].body).progress = progress;
@@ -216,7 +220,7 @@ Job JobTracker::build_job(const TaskRecord& record, const CeleryEvent& event, Ev
   }
   job.created_at = time_of(record.created_ms);
   job.started_at = time_of(record.started_ms);
-  if (is_terminal(record.phase)) job.completed_at = ts;
+  if (has_ended(record.phase)) job.completed_at = ts;
   const TaskExtras& extras = table_.extras(record);
   job.scheduled_for = time_of(extras.eta_ms);
   if (record.parent_kind != RefKind::none)

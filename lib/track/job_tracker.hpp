@@ -17,8 +17,11 @@
 
 namespace sluice::track {
 
-// Why an event should wait in the reorder window before being applied.
-enum class HoldReason : std::uint8_t { none, unknown_task, awaiting_retried };
+// Why an event should wait in the reorder window before being applied:
+// unknown_task waits for the task's name (its sent or received),
+// awaiting_sent for its task-sent (the queue only task-sent carries),
+// awaiting_retried for the task-retried of the previous attempt.
+enum class HoldReason : std::uint8_t { none, unknown_task, awaiting_sent, awaiting_retried };
 
 // What the table knows of one task (for tests and diagnostics).
 struct TaskView {
@@ -40,9 +43,13 @@ class JobTracker {
   void apply(const decode::CeleryEvent& event, EventKind kind, std::vector<IngestEvent>& out);
 
   // Whether the event lacks context that usually arrives just after it: a
-  // nameless event of an unknown task, or a task-received that starts a new
-  // attempt before the previous attempt's task-retried.
-  HoldReason hold_reason(const decode::CeleryEvent& event, EventKind kind) const;
+  // nameless event of an unknown task; a task-received of an unknown task
+  // when task-sent events are expected (`sent_expected`): the client
+  // publishes task-sent after the task message, on its own connection, so
+  // the worker's task-received (often batched with task-started) can
+  // overtake it; or a task-received that starts a new attempt before the
+  // previous attempt's task-retried.
+  HoldReason hold_reason(const decode::CeleryEvent& event, EventKind kind, bool sent_expected) const;
 
   // The arrival time stamped on the tasks of the events applied next.
   void set_arrival(std::uint16_t now_s) { now_s_ = now_s; }

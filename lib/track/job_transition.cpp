@@ -13,6 +13,7 @@ int rank(Phase phase) {
     case Phase::requeued: return 1;
     case Phase::active:
     case Phase::retrying: return 2;
+    case Phase::interrupted:
     case Phase::completed:
     case Phase::failed:
     case Phase::cancelled: return 3;
@@ -58,6 +59,15 @@ Phase target_phase(EventKind kind, bool eta_in_future, bool requeue) {
     case EventKind::task_retried: return Phase::retrying;
     case EventKind::task_revoked: return Phase::cancelled;
     case EventKind::task_rejected: return requeue ? Phase::requeued : Phase::failed;
+    // Celery 5.5+ sends task-cancelled when the worker itself kills a running
+    // task: at a cold shutdown (after its worker-offline) or when it loses
+    // the broker connection. Nothing else follows: no task-failed, no
+    // task-revoked, and no retry is published, although the result backend
+    // says RETRY ("cancelled by Celery"). The task did not fail by itself and
+    // will not run again unless its message is redelivered (acks_late, not
+    // yet acknowledged), so `cancelled` is the truth, and a redelivery's
+    // events reopen the job like a requeue (docs/celery-protocol.md).
+    case EventKind::task_cancelled: return Phase::interrupted;
     default: return Phase::none;
   }
 }
@@ -65,7 +75,9 @@ Phase target_phase(EventKind kind, bool eta_in_future, bool requeue) {
 Transition decide_transition(const TransitionInput& in) {
   if (is_terminal(in.current)) return {false, in.current, in.attempt, false};
   const auto event_attempt = attempt_of(in.retries);
-  if (in.kind == EventKind::task_rejected) return accept(in.target, in.attempt);
+  if (in.kind == EventKind::task_rejected || in.kind == EventKind::task_cancelled) {
+    return accept(in.target, in.attempt);
+  }
   if (in.kind == EventKind::task_retried) {
     const bool waiting_for_start = in.current == Phase::queued || in.current == Phase::scheduled;
     if (in.jumped && waiting_for_start) return {false, in.current, in.attempt, false};
@@ -75,6 +87,7 @@ Transition decide_transition(const TransitionInput& in) {
     case Phase::none: return accept(in.target, event_attempt.value_or(in.attempt));
     case Phase::retrying: return after_retry(in, event_attempt);
     case Phase::requeued:
+    case Phase::interrupted:
       if (announces(in.kind) && event_attempt && *event_attempt < in.attempt) {
         return {false, in.current, in.attempt, false};
       }

@@ -33,12 +33,13 @@ struct Transition {
 // Rules, in order:
 // - terminal phases (completed, failed, cancelled) never change;
 // - task-rejected always applies: failed, or requeued when requeue=true;
+// - task-cancelled always applies: interrupted (sent as cancelled);
 // - task-retried applies, unless the attempt already moved on without it;
 // - sent/received of an older attempt (retries + 1 < attempt) are late; a
 //   task-sent announcing the next attempt is late until the task-retried;
 //   a task-received of a newer attempt starts it (an implicit retry);
-// - after retrying, any event starts the next attempt; after a requeue any
-//   event applies;
+// - after retrying, any event starts the next attempt; after a requeue or
+//   an interruption any event applies;
 // - otherwise a phase of lower rank (queued < active < terminal) is late.
 Transition decide_transition(const TransitionInput& in);
 

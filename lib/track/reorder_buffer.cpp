@@ -36,6 +36,7 @@ bool ReorderBuffer::hold(const decode::CeleryEvent& event, HoldReason reason, Cl
     it = groups_.emplace(event.uuid, Group{reason, now + window_, next_sequence_, 0, {}}).first;
     order_.emplace_back(next_sequence_++, event.uuid);
   }
+  it->second.reason = reason;
   it->second.events.push_back(event);
   it->second.bytes += bytes;
   ++held_events_;
@@ -51,11 +52,12 @@ ReorderBuffer::Events ReorderBuffer::release(std::string_view uuid) {
   return events;
 }
 
-bool ReorderBuffer::expire_one(Clock::time_point now, Events& expired) {
+bool ReorderBuffer::expire_one(Clock::time_point now, Events& expired, HoldReason& reason) {
   drop_stale_front();
   if (order_.empty()) return false;
   auto it = groups_.find(order_.front().second);
   if (it->second.deadline > now) return false;
+  reason = it->second.reason;
   expired = take(it);
   drop_stale_front();
   return true;

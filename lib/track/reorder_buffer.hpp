@@ -2,9 +2,10 @@
 // ReorderBuffer: task events held for a short window (default 250 ms,
 // Settings::reorder_window; at most Settings::reorder_max_events and a byte
 // budget, since a held event may carry a long traceback) until the
-// event that gives them context arrives — the task's sent/received, or the
-// task-retried that precedes a new attempt (celery-events.md §4.4). Events of
-// one task stay in order; a task's events leave together.
+// event that gives them context arrives — the task's sent/received, its
+// task-sent (for the queue), or the task-retried that precedes a new attempt
+// (celery-events.md §4.4). Events of one task stay in order; a task's events
+// leave together.
 
 #include <chrono>
 #include <cstdint>
@@ -33,14 +34,16 @@ class ReorderBuffer {
   HoldReason reason(std::string_view uuid) const;
 
   // Holds `event` behind the ones already held for its task (starting a new
-  // group with `reason` if none). To stay within the bounds the oldest
+  // group if none); the group now waits for `reason`, its window unchanged.
+  // To stay within the bounds the oldest
   // groups are handed back in `evicted`, to be applied as they are. False
   // (nothing held) when the event alone exceeds the byte budget.
   bool hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted);
   // Takes every event held for `uuid`, in arrival order.
   Events release(std::string_view uuid);
-  // Takes the oldest group whose window has passed; false when none has.
-  bool expire_one(Clock::time_point now, Events& expired);
+  // Takes the oldest group whose window has passed, and what it waited for;
+  // false when none has.
+  bool expire_one(Clock::time_point now, Events& expired, HoldReason& reason);
 
   std::optional<Clock::time_point> next_deadline() const;
   std::size_t held_events() const { return held_events_; }

@@ -12,6 +12,7 @@ JobState job_state_of(Phase phase) {
     case Phase::retrying: return JobState::retrying;
     case Phase::completed: return JobState::completed;
     case Phase::failed: return JobState::failed;
+    case Phase::interrupted:
     case Phase::cancelled: return JobState::cancelled;
   }
   return JobState::unknown;
@@ -20,5 +21,7 @@ JobState job_state_of(Phase phase) {
 bool is_terminal(Phase phase) {
   return phase == Phase::completed || phase == Phase::failed || phase == Phase::cancelled;
 }
+
+bool has_ended(Phase phase) { return is_terminal(phase) || phase == Phase::interrupted; }
 
 }  // namespace sluice::track

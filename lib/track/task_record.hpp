@@ -17,13 +17,29 @@ namespace sluice::track {
 
 inline constexpr EpochMillis kNoTime = std::numeric_limits<EpochMillis>::min();
 
-// Where a task is in its life. Sluice states plus the two "cycle" states
-// that a new attempt or a redelivery may leave: retrying and requeued (a
-// requeue=true rejection, sent as `queued`).
-enum class Phase : std::uint8_t { none, queued, scheduled, active, retrying, requeued, completed, failed, cancelled };
+// Where a task is in its life. Sluice states plus the "cycle" states that a
+// new attempt or a redelivery may leave: retrying, requeued (a requeue=true
+// rejection, sent as `queued`) and interrupted (a task-cancelled, sent as
+// `cancelled`: see target_phase).
+enum class Phase : std::uint8_t {
+  none,
+  queued,
+  scheduled,
+  active,
+  retrying,
+  requeued,
+  interrupted,
+  completed,
+  failed,
+  cancelled
+};
 
 JobState job_state_of(Phase phase);
+// Completed, failed or cancelled: nothing changes the job any more.
 bool is_terminal(Phase phase);
+// The job is over as far as its events say (it gets a completedAt): the
+// terminal phases, and interrupted, which only a redelivery reopens.
+bool has_ended(Phase phase);
 
 // The rarely present context of a task. Most Celery tasks have no parent,
 // are their own root and run as soon as they can, so they need none of it.

@@ -11,8 +11,13 @@ std::uint16_t coarse_seconds(Clock::time_point now) {
 }
 
 bool releases(HoldReason reason, EventKind kind) {
-  if (reason == HoldReason::unknown_task) return kind == EventKind::task_sent || kind == EventKind::task_received;
-  return kind == EventKind::task_retried;
+  switch (reason) {
+    case HoldReason::unknown_task: return kind == EventKind::task_sent || kind == EventKind::task_received;
+    case HoldReason::awaiting_sent: return kind == EventKind::task_sent;
+    case HoldReason::awaiting_retried: return kind == EventKind::task_retried;
+    case HoldReason::none: return false;
+  }
+  return false;
 }
 
 }  // namespace
@@ -53,13 +58,18 @@ void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Cl
     ++counters_.events_without_uuid;
     return;
   }
+  if (kind == EventKind::task_sent) sent_.on_sent();
   HoldReason reason = reorder_.reason(event.uuid);
-  if (reason != HoldReason::none && releases(reason, kind)) {
+  // A task-received that names a held task still lacks its queue when a
+  // task-sent is due: the group waits on for the task-sent instead.
+  if (reason == HoldReason::unknown_task && kind == EventKind::task_received && sent_.expected()) {
+    reason = HoldReason::awaiting_sent;
+  } else if (reason != HoldReason::none && releases(reason, kind)) {
     jobs_.apply(event, kind, out);
     apply_all(reorder_.release(event.uuid), out);
     return;
   }
-  if (reason == HoldReason::none && reorder_.enabled()) reason = jobs_.hold_reason(event, kind);
+  if (reason == HoldReason::none && reorder_.enabled()) reason = jobs_.hold_reason(event, kind, sent_.expected());
   if (reason == HoldReason::none) {
     jobs_.apply(event, kind, out);
     return;
@@ -79,8 +89,10 @@ void Tracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out) {
   const std::size_t first = out.size();
   jobs_.set_arrival(coarse_seconds(now));
   ReorderBuffer::Events expired;
-  while (reorder_.expire_one(now, expired)) {
+  HoldReason reason = HoldReason::none;
+  while (reorder_.expire_one(now, expired, reason)) {
     counters_.reorder_expired += expired.size();
+    if (reason == HoldReason::awaiting_sent) sent_.on_missed();
     apply_all(expired, out);
   }
   workers_.on_tick(now, out);

@@ -16,6 +16,7 @@
 #include "track/ingest_event.hpp"
 #include "track/job_tracker.hpp"
 #include "track/reorder_buffer.hpp"
+#include "track/sent_expectation.hpp"
 #include "track/worker_tracker.hpp"
 
 namespace sluice::track {
@@ -81,6 +82,7 @@ class Tracker {
   JobTracker jobs_;
   WorkerTracker workers_;
   ReorderBuffer reorder_;
+  SentExpectation sent_;
   TrackerCounters counters_;
 };
 

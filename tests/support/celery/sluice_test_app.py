@@ -15,6 +15,9 @@ Configuration from the environment (set by tests/support/celery_worker.cpp):
   SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
   SLUICE_TEST_TASK_ROUTES  JSON object for task_routes (default: none)
   SLUICE_TEST_PRIORITY     message priority of tasks sent by produce.py (default: none)
+  SLUICE_TEST_SENT_DELAY   seconds a producer pauses between publishing a task
+                           and its task-sent event (default: 0), as a slow or
+                           busy client does
 """
 import json
 import os
@@ -41,6 +44,17 @@ app.conf.update(
     task_routes=json.loads(os.environ.get('SLUICE_TEST_TASK_ROUTES') or '{}'),
     result_serializer=os.environ.get('SLUICE_TEST_RESULT_SERIALIZER') or 'json',
 )
+
+
+_sent_delay = float(os.environ.get('SLUICE_TEST_SENT_DELAY') or 0)
+if _sent_delay:
+    from celery.signals import after_task_publish
+
+    @after_task_publish.connect(weak=False)
+    def _delay_task_sent(**_):
+        # Celery publishes task-sent right after this signal, so the worker
+        # takes the task and publishes task-received before it.
+        time.sleep(_sent_delay)
 
 
 @app.task(name='fixture.add')

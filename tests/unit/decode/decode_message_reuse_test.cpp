@@ -73,5 +73,23 @@ TEST(DecodeReuse, AHugeBodyDoesNotKeepItsBuffer) {
   EXPECT_GT(buffers.body[0].capacity(), 0u);  // a normal body's buffer stays for the next one
 }
 
+// A 16 MiB body of zeros (21 KB on the wire) is one error, and neither the
+// inflated body nor a per-element error stays behind.
+TEST(DecodeReuse, AnExpansionBombIsOneErrorAndKeepsNoBuffer) {
+  auto spec = envelope_of("");
+  spec.compression = "application/x-gzip";
+  std::string zeros = "[0";
+  for (std::size_t i = 0; i < (std::size_t{8} << 20) - 2; ++i) zeros += ",0";
+  spec.body = zlib_compress(zeros + "]");
+  DecodedMessage reused;
+  DecodeBuffers buffers;
+  const auto error = decode_message_into(kombu_payload(spec), {}, reused, buffers);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->reason, DecodeErrorReason::too_large);
+  EXPECT_EQ(error->excerpt, "body has more than 1024 elements");
+  EXPECT_LE(reused.element_errors.size(), DecodedMessage::kKeptErrors);
+  for (const auto& buffer : buffers.body) EXPECT_LE(buffer.capacity(), DecodeBuffers::kKeptBytes);
+}
+
 }  // namespace
 }  // namespace sluice::decode

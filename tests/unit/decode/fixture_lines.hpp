@@ -1,6 +1,7 @@
 #pragma once
-// Payloads of the captured Celery 5.2 traffic (tests/fixtures/celery-5.2),
-// one per line, byte-exact.
+// Payloads of the captured Celery 5.2 and 5.6 traffic
+// (tests/fixtures/celery-5.2, tests/fixtures/celery-5.6), one per line,
+// byte-exact.
 
 #include <string>
 #include <vector>
@@ -9,8 +10,8 @@
 
 namespace sluice::decode::testing {
 
-inline std::vector<std::string> fixture_payloads(const std::string& scenario) {
-  const std::string text = sluice::testing::read_file(sluice::testing::fixture_path("celery-5.2/" + scenario + ".jsonl"));
+inline std::vector<std::string> fixture_payloads(const std::string& scenario, const std::string& set = "celery-5.2") {
+  const std::string text = sluice::testing::read_file(sluice::testing::fixture_path(set + "/" + scenario + ".jsonl"));
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -28,6 +29,13 @@ inline const std::vector<std::string>& all_scenarios() {
       "serializer-pickle", "channels-db3", "channels-fanout-prefix-off", "channels-fanout-patterns-off",
       "channels-custom-fanout-prefix", "channels-global-keyprefix", "channels-custom-exchanges", "tz-newyork",
       "tz-kolkata"};
+  return names;
+}
+
+inline const std::vector<std::string>& celery56_scenarios() {
+  static const std::vector<std::string> names = {"solo",           "prefork",
+                                                 "custom-datetime", "cold-shutdown",
+                                                 "hard-time-limit-acks-late", "worker-start-backlog"};
   return names;
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 DecodedMessage yaml(const std::string& text) {
   DecodedMessage out;
-  const auto error = decode_yaml_body(text, out);
+  const auto error = decode_yaml_body(text, DecodeLimits{}, out);
   EXPECT_FALSE(error) << *error;
   return out;
 }
@@ -54,7 +54,7 @@ TEST(YamlBody, RefusesBrokenDeepOrExplosiveDocuments) {
   for (const std::string& text :
        {std::string("a: [1, 2\n"), std::string("a: b: c\n"), std::string(100, '[') + std::string(100, ']'),
         std::string("- ") + std::string(3000, '['), std::string("just a scalar"), std::string("")}) {
-    const auto error = decode_yaml_body(text, out);
+    const auto error = decode_yaml_body(text, DecodeLimits{}, out);
     ASSERT_TRUE(error) << text;
     EXPECT_EQ(error->reason, DecodeErrorReason::bad_body) << text;
   }
@@ -66,9 +66,10 @@ TEST(YamlBody, RefusesBrokenDeepOrExplosiveDocuments) {
     for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + prev;
     bomb += "]\n";
   }
-  const auto error = decode_yaml_body(bomb, out);
+  const auto error = decode_yaml_body(bomb, DecodeLimits{}, out);
   ASSERT_TRUE(error);
-  EXPECT_EQ(error->excerpt, "yaml: nested too deeply or too many aliases");
+  EXPECT_EQ(error->reason, DecodeErrorReason::too_large);
+  EXPECT_EQ(error->excerpt, "body has more than 65536 values");
 }
 
 TEST(MsgpackBody, DecodesKombuPackedEvents) {
@@ -77,7 +78,7 @@ TEST(MsgpackBody, DecodesKombuPackedEvents) {
                                   {"name", nlohmann::json::binary({'n'})}, {"pid", 18446744073709551615ULL}}};
   const std::vector<std::uint8_t> packed = nlohmann::json::to_msgpack(events);
   DecodedMessage out;
-  ASSERT_FALSE(decode_msgpack_body(std::string(packed.begin(), packed.end()), out));
+  ASSERT_FALSE(decode_msgpack_body(std::string(packed.begin(), packed.end()), DecodeLimits{}, out));
   ASSERT_EQ(out.events.size(), 1U);
   EXPECT_EQ(out.events[0].retries, 1);
   EXPECT_FALSE(out.events[0].name);  // bin, not str
@@ -90,7 +91,7 @@ TEST(MsgpackBody, RefusesTruncatedDeepOrNonMapInput) {
   const std::string deep(100000, '\x91');  // fixarray of one, nested
   for (const std::string& bytes : {deep, std::string("\x92\x01", 2), std::string("\x81\x01\x02", 3),
                                    std::string("\xc1"), std::string("\x05"), std::string()}) {
-    const auto error = decode_msgpack_body(bytes, out);
+    const auto error = decode_msgpack_body(bytes, DecodeLimits{}, out);
     ASSERT_TRUE(error);
     EXPECT_EQ(error->reason, DecodeErrorReason::bad_body);
   }

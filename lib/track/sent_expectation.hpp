@@ -1,0 +1,34 @@
+#pragma once
+// SentExpectation: is a task-sent worth waiting for? Only producers with
+// task_send_sent_event=True send one (Celery's default is False), so the
+// tracker holds a task-received of an unknown task for its task-sent (and
+// queue) only while task-sent events are seen: any task-sent says yes; a run
+// of `misses_needed` held groups whose window ended without their task-sent
+// says no, until the next task-sent. Without this, every task of a
+// deployment that never sends task-sent would wait a whole window.
+
+#include <cstddef>
+
+namespace sluice::track {
+
+class SentExpectation {
+ public:
+  explicit SentExpectation(std::size_t misses_needed = 20) : misses_needed_(misses_needed) {}
+
+  void on_sent() {
+    expected_ = true;
+    misses_ = 0;
+  }
+  // A task-received waited its whole window and no task-sent came.
+  void on_missed() {
+    if (expected_ && ++misses_ >= misses_needed_) expected_ = false;
+  }
+  bool expected() const { return expected_; }
+
+ private:
+  std::size_t misses_needed_;
+  std::size_t misses_ = 0;
+  bool expected_ = false;
+};
+
+}  // namespace sluice::track

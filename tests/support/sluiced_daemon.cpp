@@ -1,0 +1,67 @@
+#include "support/sluiced_daemon.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+#include "support/http_probe.hpp"
+#include "support/test_paths.hpp"
+#include "support/wait_until.hpp"
+
+namespace sluice::testing {
+
+using namespace std::chrono_literals;
+
+SluicedDaemon::SluicedDaemon(const std::string& redis_url, const Env& more_env) {
+  Env env = {{"SLUICE_SINK", "stdout"},
+             {"SLUICE_CONNECTION_ID", "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90"},
+             {"SLUICE_REDIS_URL", redis_url},
+             {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
+             {"SLUICE_RECONNECT_MAX", "200ms"}};
+  env.insert(env.end(), more_env.begin(), more_env.end());
+  process_ = std::make_unique<ChildProcess>(ProcessSpec{{SLUICED_BINARY}, env, "", dir_.file("sluiced.log")});
+  // From the line `msg="health endpoint listening" addr=… port=N`.
+  wait_until(
+      [&] {
+        const std::string text = log();
+        const auto line = text.find("health endpoint listening");
+        const auto at = line == std::string::npos ? line : text.find(" port=", line);
+        if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
+        return port_ != 0;
+      },
+      20s);
+}
+
+std::string SluicedDaemon::log() const { return read_file(dir_.file("sluiced.log")); }
+
+int SluicedDaemon::health_status() const { return http_get(port_, "/health").status; }
+
+PromExposition SluicedDaemon::metrics() const {
+  const HttpReply reply = http_get(port_, "/metrics");
+  auto parsed = parse_prometheus_text(reply.body);
+  return reply.status == 200 && parsed ? *parsed : PromExposition{};
+}
+
+double SluicedDaemon::total(const std::string& family) const {
+  const PromExposition exposition = metrics();
+  double sum = 0;
+  if (const PromFamily* f = exposition.family(family)) {
+    for (const auto& sample : f->samples) sum += sample.value;
+  }
+  return sum;
+}
+
+long SluicedDaemon::memory_kb(const std::string& field) const {
+  std::ifstream in("/proc/" + std::to_string(pid()) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with(field + ":")) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
+  }
+  return -1;
+}
+
+bool SluicedDaemon::reset_peak_memory() const {
+  std::ofstream out("/proc/" + std::to_string(pid()) + "/clear_refs");
+  out << "5";
+  return static_cast<bool>(out.flush());
+}
+
+}  // namespace sluice::testing

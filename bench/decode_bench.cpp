@@ -25,6 +25,7 @@
 #include "decode/decode_message.hpp"
 #include "decode/envelope.hpp"
 #include "decode/walker_sax.hpp"
+#include "thread_cpu.hpp"
 
 namespace {
 
@@ -59,13 +60,7 @@ void load(const std::filesystem::path& dir, Case& single, Case& multi) {
   }
 }
 
-// CPU time of this thread: the rate per core stays meaningful when other
-// processes share the machine (wall-clock rates are printed too).
-double thread_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+using sluice::bench::thread_cpu_seconds;
 
 struct Rate {
   double cpu = 0;   // events per CPU second
@@ -75,7 +70,7 @@ struct Rate {
 // One run: whole passes over the case until at least `min_seconds` of CPU time.
 Rate run_once(const Case& c, double min_seconds, int min_passes, std::size_t& sink) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const double start = thread_seconds();
+  const double start = thread_cpu_seconds();
   std::size_t events = 0;
   double elapsed = 0;
   int passes = 0;
@@ -85,7 +80,7 @@ Rate run_once(const Case& c, double min_seconds, int min_passes, std::size_t& si
       events += decoded->events.size();
       sink += decoded->events.empty() ? 0 : decoded->events.back().hostname.size();
     }
-    elapsed = thread_seconds() - start;
+    elapsed = thread_cpu_seconds() - start;
   } while (elapsed < min_seconds || ++passes < min_passes);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return {static_cast<double>(events) / elapsed, static_cast<double>(events) / wall};
@@ -97,13 +92,13 @@ template <class Work>
 double ns_per_item(const std::vector<std::string>& items, double min_seconds, Work&& work) {
   std::vector<double> runs;
   for (int run = 0; run < 3; ++run) {
-    const double start = thread_seconds();
+    const double start = thread_cpu_seconds();
     std::size_t done = 0;
     do {
       for (const std::string& item : items) work(item);
       done += items.size();
-    } while (thread_seconds() - start < min_seconds);
-    runs.push_back((thread_seconds() - start) / static_cast<double>(done) * 1e9);
+    } while (thread_cpu_seconds() - start < min_seconds);
+    runs.push_back((thread_cpu_seconds() - start) / static_cast<double>(done) * 1e9);
   }
   std::ranges::sort(runs);
   return runs[1];

@@ -21,6 +21,7 @@
 
 #include "decode/decode_message.hpp"
 #include "support/hostile_messages.hpp"
+#include "thread_cpu.hpp"
 
 namespace {
 
@@ -30,12 +31,6 @@ using sluice::decode::DecodeLimits;
 using sluice::testing::hostile_payload;
 using sluice::testing::hostile_shapes;
 using sluice::testing::HostileShape;
-
-double thread_cpu_ms() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) * 1e-6;
-}
 
 long status_kb(const char* field) {
   std::ifstream in("/proc/self/status");
@@ -54,9 +49,9 @@ void run_shape(const HostileShape& shape, std::size_t size) {
   std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
   const long baseline = status_kb("VmRSS:");
   const auto start = std::chrono::steady_clock::now();
-  const double cpu_start = thread_cpu_ms();
+  const double cpu_start = sluice::bench::thread_cpu_seconds();
   const auto error = sluice::decode::decode_message_into(payload, limits, out, buffers);
-  const double cpu_ms = thread_cpu_ms() - cpu_start;
+  const double cpu_ms = (sluice::bench::thread_cpu_seconds() - cpu_start) * 1e3;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const long peak = status_kb("VmHWM:");
   const long retained = status_kb("VmRSS:");

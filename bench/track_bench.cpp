@@ -23,6 +23,7 @@
 #include "decode/celery_event.hpp"
 #include "decode/decode_message.hpp"
 #include "track/ingest_json.hpp"
+#include "thread_cpu.hpp"
 #include "track/tracker.hpp"
 
 namespace {
@@ -33,13 +34,6 @@ using sluice::track::IngestEvent;
 using sluice::track::Tracker;
 using sluice::track::TrackerOptions;
 using Seconds = std::chrono::duration<double>;
-
-// CPU time of this thread: the numbers hold on a shared, busy machine.
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 constexpr std::size_t kBlockTasks = 10'000;
 constexpr double kStart = 1795498138.0;
@@ -137,13 +131,13 @@ Result bench_track(std::size_t tasks) {
     events.clear();
     const auto block = make_tasks(first, kBlockTasks, rng);
     for (std::size_t i = 0; i < block.size(); ++i) append_events(block[i], first + i, events);
-    const double start = cpu_seconds();
+    const double start = sluice::bench::thread_cpu_seconds();
     for (const auto& e : events) {
       out.clear();
       tracker.on_event(e, clock_at(e.timestamp), out);
       result.emitted += out.size();
     }
-    result.seconds += cpu_seconds() - start;
+    result.seconds += sluice::bench::thread_cpu_seconds() - start;
     result.events += events.size();
   }
   return result;
@@ -161,14 +155,14 @@ Result bench_serialize(std::size_t tasks) {
   const sluice::track::IngestJsonContext context{"550e8400-e29b-41d4-a716-446655440000"};
   std::string body;
   Result result;
-  const double start = cpu_seconds();
+  const double start = sluice::bench::thread_cpu_seconds();
   for (int round = 0; round < 20; ++round) {
     for (const auto& e : out) {
       body.clear();
       sluice::track::append_ingest_json(body, e, context);
     }
   }
-  result.seconds = cpu_seconds() - start;
+  result.seconds = sluice::bench::thread_cpu_seconds() - start;
   result.events = out.size() * 20;
   return result;
 }
@@ -215,7 +209,7 @@ Result bench_decode_track(std::size_t tasks) {
   for (std::size_t first = 0; first < tasks; first += kBlockTasks) {
     payloads.clear();
     for (const auto& task : make_tasks(first, kBlockTasks, rng)) append_payloads(task, payloads);
-    const double start = cpu_seconds();
+    const double start = sluice::bench::thread_cpu_seconds();
     for (const auto& payload : payloads) {
       auto decoded = sluice::decode::decode_message(payload, limits);
       if (!decoded) continue;
@@ -226,7 +220,7 @@ Result bench_decode_track(std::size_t tasks) {
         ++result.events;
       }
     }
-    result.seconds += cpu_seconds() - start;
+    result.seconds += sluice::bench::thread_cpu_seconds() - start;
   }
   return result;
 }
@@ -248,12 +242,12 @@ void bench_memory(std::size_t tasks) {
       events.clear();
       const auto block = make_tasks(first, std::min(kBlockTasks, tasks - first), rng);
       for (std::size_t i = 0; i < block.size(); ++i) append_events(block[i], first + i, events);
-      const double start = cpu_seconds();
+      const double start = sluice::bench::thread_cpu_seconds();
       for (const auto& e : events) {
         out.clear();
         tracker.on_event(e, clock_at(e.timestamp), out);
       }
-      fill_seconds += cpu_seconds() - start;
+      fill_seconds += sluice::bench::thread_cpu_seconds() - start;
     }
     std::vector<CeleryEvent>().swap(events);
     std::vector<IngestEvent>().swap(out);

@@ -5,7 +5,7 @@
 
 #include "deliver/ingest_sink.hpp"
 #include "deliver/stdout_sink.hpp"
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 #include "observe/process_metrics.hpp"
 #include "source/pubsub_limit.hpp"
 
@@ -67,7 +67,9 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](std::string_view event) { delivery_.push(event); },
-                                [this] { broadcaster_.on_worker_online(); },
+                                [this](source::WorkerSignal signal, std::string_view node) {
+                                  on_worker_signal(signal, node);
+                                },
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
       reconciler_(io.get_executor(), settings, metrics, log, pipeline_,
@@ -79,6 +81,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
   observe::register_process_metrics(metrics_);
   subscriber_.on_subscribed([this] { on_subscribed(); });
   broadcaster_.on_enable_events_published([this] { pipeline_.on_enable_events_published(); });
+  broadcaster_.on_worker_reached([this](const std::string& node) { pipeline_.on_worker_reached(node); });
   wire_pubsub_limit_probe();
 }
 
@@ -95,7 +98,7 @@ void App::wire_pubsub_limit_probe() {
 }
 
 bool App::start() {
-  auto addr = observe::parse_listen_addr(settings_.health_addr);
+  auto addr = config::parse_listen_addr(settings_.health_addr);
   if (!addr) {
     log_.log(observe::Level::error, "invalid health address", {{"error", addr.error()}});
     return false;
@@ -120,6 +123,15 @@ bool App::start() {
   subscriber_.start();
   notifier_.start_watchdog(io_.get_executor());
   return true;
+}
+
+void App::on_worker_signal(source::WorkerSignal signal, std::string_view node) {
+  switch (signal) {
+    case source::WorkerSignal::appeared: broadcaster_.on_worker_appeared(node); break;
+    case source::WorkerSignal::has_events: broadcaster_.on_worker_has_events(node); break;
+    case source::WorkerSignal::left: broadcaster_.on_worker_left(node); break;
+    case source::WorkerSignal::none: break;
+  }
 }
 
 void App::on_subscribed() {

@@ -49,6 +49,7 @@ class App {
 
  private:
   void on_subscribed();
+  void on_worker_signal(source::WorkerSignal signal, std::string_view node);
   void wire_pubsub_limit_probe();
 
   const config::Settings& settings_;

@@ -54,12 +54,22 @@ int handle_command_line(const std::vector<std::string>& args, const config::Envi
 }
 
 int run_cli(int argc, char** argv, char** environ_array) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  config::Settings settings;
-  int code = handle_command_line(args, config::environment_from(environ_array), {std::cout, std::cerr},
-                                 settings);
-  if (code >= 0) return code;
-  return run_daemon(settings);
+  // Whatever escapes (out of memory, a bug) ends with a documented code and
+  // one line, not an abort. The message comes from the code, never from a
+  // setting's value, so it carries no secret.
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    config::Settings settings;
+    int code = handle_command_line(args, config::environment_from(environ_array), {std::cout, std::cerr},
+                                   settings);
+    if (code >= 0) return code;
+    return run_daemon(settings);
+  } catch (const std::exception& error) {
+    std::cerr << "sluiced: internal error: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "sluiced: internal error\n";
+  }
+  return kExitCannotStart;
 }
 
 }  // namespace sluice::app

@@ -14,6 +14,8 @@ namespace sluice::app {
 // sysexits.h values the daemon promises (README "Exit codes").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 64;
+inline constexpr int kExitFailure = 1;  // --healthcheck: not healthy; a second stop signal: exit unflushed
+inline constexpr int kExitCannotStart = 70;   // EX_SOFTWARE: valid settings, yet it could not start
 inline constexpr int kExitConfig = 78;
 
 struct CliStreams {

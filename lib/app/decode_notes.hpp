@@ -2,7 +2,7 @@
 // DecodeNotes: how the app observes bad input from the broker — one counter
 // per reason (sluiced_decode_errors_total{reason}) and a log line at most
 // once per reason per minute, with a short excerpt and how many were held
-// back. Decoding itself never logs (DESIGN.md §4).
+// back. Decoding itself never logs (docs/architecture.md §4).
 
 #include <array>
 #include <chrono>

@@ -6,7 +6,7 @@
 
 #include "app/daemon.hpp"
 #include "observe/beast_http.hpp"  // includes Asio the project's way, first
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 
 namespace sluice::app {
 namespace {
@@ -68,7 +68,7 @@ std::string reasons_in(const std::string& body) {
 }  // namespace
 
 int run_healthcheck(const config::Settings& settings, std::ostream& err) {
-  const auto addr = observe::parse_listen_addr(settings.health_addr);
+  const auto addr = config::parse_listen_addr(settings.health_addr);
   if (!addr || !*addr) {
     err << "sluiced: unhealthy: no health endpoint to ask (SLUICE_HEALTH_ADDR="
         << settings.health_addr << ")\n";
@@ -76,7 +76,7 @@ int run_healthcheck(const config::Settings& settings, std::ostream& err) {
   }
   asio::io_context io;
   Fetched fetched;
-  asio::co_spawn(io, fetch_health(observe::local_host_for(**addr), (*addr)->port, fetched),
+  asio::co_spawn(io, fetch_health(config::local_host_for(**addr), (*addr)->port, fetched),
                  [&fetched](std::exception_ptr e) {
                    if (e) fetched.error = "health check failed unexpectedly";
                  });

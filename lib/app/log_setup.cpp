@@ -1,5 +1,7 @@
 #include "app/log_setup.hpp"
 
+#include "config/secrets.hpp"
+
 namespace sluice::app {
 
 observe::Level to_log_level(config::LogLevel level) {
@@ -17,9 +19,7 @@ observe::Format to_log_format(config::LogFormat format) {
 }
 
 void register_secrets(observe::Logger& log, const config::Settings& settings) {
-  log.add_secret(settings.api_key);
-  log.add_secret(settings.redis.password);
-  if (settings.result_backend) log.add_secret(settings.result_backend->password);
+  for (const auto& secret : config::secret_values(settings)) log.add_secret(secret);
 }
 
 }  // namespace sluice::app

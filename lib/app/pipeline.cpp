@@ -1,5 +1,8 @@
 #include "app/pipeline.hpp"
 
+#include "common/utf8.hpp"
+#include "track/limits.hpp"
+
 namespace sluice::app {
 namespace {
 
@@ -44,11 +47,18 @@ void Pipeline::on_message(source::RedisMessage&& message) {
     last_event_at_ = now;
     tracker_.on_event(event, now, pending_);
     diagnostics_.on_event(event, now, wall_now);
-    if (event.type == "worker-online" && outputs_.worker_online) outputs_.worker_online();
+    signal_worker(event);
     if (event.type == "task-sent" && event.queue && outputs_.queue_seen) outputs_.queue_seen(*event.queue);
   }
   emit_pending();
   arm_tick();
+}
+
+void Pipeline::signal_worker(const decode::CeleryEvent& event) {
+  if (!outputs_.worker_signal) return;
+  const std::string_view node = utf8::truncate(event.hostname, track::limits::kWorkerId);
+  const auto signal = worker_starts_.on_event(event, track::classify_event(event.type), node);
+  if (signal != source::WorkerSignal::none) outputs_.worker_signal(signal, node);
 }
 
 void Pipeline::emit(const track::IngestEvent& event) {
@@ -99,6 +109,8 @@ void Pipeline::arm_tick() {
 }
 
 void Pipeline::on_enable_events_published() { diagnostics_.on_enable_events_broadcast(Clock::now()); }
+
+void Pipeline::on_worker_reached(std::string_view node) { diagnostics_.on_worker_reached(node, Clock::now()); }
 
 // Evaluation walks the workers, so it runs on its own slow beat rather than
 // per message; a warning starts or clears at most a second late.

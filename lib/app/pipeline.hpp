@@ -18,6 +18,7 @@
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 #include "source/redis_message.hpp"
+#include "source/worker_starts.hpp"
 #include "track/ingest_json.hpp"
 #include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
@@ -26,7 +27,8 @@ namespace sluice::app {
 
 struct PipelineOutputs {
   std::function<void(std::string_view)> deliver;  // one serialized ingest event (copy it to keep it)
-  std::function<void()> worker_online;         // a worker-online event was seen
+  // A worker started, has task events on, or left (for the control broadcaster).
+  std::function<void(source::WorkerSignal, std::string_view node)> worker_signal;
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
   // The stream diagnostics active now (among track::kStreamDiagnosticIds), once a second.
   std::function<void(const std::vector<Warning>&)> diagnosed;
@@ -47,6 +49,8 @@ class Pipeline {
   void on_message(source::RedisMessage&& message);
   // The control broadcaster published enable_events.
   void on_enable_events_published();
+  // ... and its receiver count showed that it reached this new worker.
+  void on_worker_reached(std::string_view node);
   // Ingest events made elsewhere (queue snapshots) join the same output.
   void emit(const track::IngestEvent& event);
   // Reconciliation: the stale jobs now, and up to `max_due` ids to look up.
@@ -59,6 +63,7 @@ class Pipeline {
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
 
  private:
+  void signal_worker(const decode::CeleryEvent& event);
   void emit_pending();
   void deliver(const track::IngestEvent& event);
   void arm_tick();
@@ -72,6 +77,7 @@ class Pipeline {
   std::string connection_id_;
   track::Tracker tracker_;
   track::StreamDiagnostics diagnostics_;
+  source::WorkerStarts worker_starts_;
   DecodeNotes notes_;
   PipelineOutputs outputs_;
   // Reused message to message, so steady traffic does not allocate them anew.

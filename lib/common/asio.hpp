@@ -1,7 +1,7 @@
 #pragma once
 // The one way the project includes Boost.Asio. Boost 1.74's
 // asio/awaitable.hpp uses std::exchange without including <utility>, which
-// breaks with g++ 12 (DESIGN.md §4): include it first, here, once.
+// breaks with g++ 12 (docs/architecture.md §4): include it first, here, once.
 
 #include <utility>
 

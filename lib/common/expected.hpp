@@ -1,7 +1,7 @@
 #pragma once
 // Expected<T, E>: a value or an error, spelled like C++23's std::expected so
 // it can be swapped for it when the project moves to C++23. Errors at stage
-// boundaries are values (DESIGN.md §1); exceptions never cross the loop.
+// boundaries are values (docs/architecture.md §1); exceptions never cross the loop.
 
 #include <cassert>
 #include <type_traits>

@@ -1,5 +1,5 @@
 #pragma once
-// ISO-8601 time text for the ingest contract (protocol/sluice-ingest.md §3):
+// ISO-8601 time text for the ingest contract (docs/ingest-contract.md §3):
 // epoch milliseconds <-> "2026-02-27T10:30:00.000Z", and Celery's eta/expires
 // ("2026-11-24T05:29:01.698606+00:00", any offset) -> epoch milliseconds.
 

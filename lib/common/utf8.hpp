@@ -2,7 +2,7 @@
 // UTF-8 for text we forward: validating and repairing what a serializer
 // hands over (msgpack, YAML and raw bytes in JSON text may be anything; the
 // ingest API takes JSON), cutting to a byte limit without splitting a code
-// point (protocol/sluice-ingest.md §4), and measuring the well-formed
+// point (docs/ingest-contract.md §4), and measuring the well-formed
 // sequence at a position so writers can replace broken bytes.
 
 #include <cstddef>

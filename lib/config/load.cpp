@@ -1,5 +1,7 @@
 #include "config/load.hpp"
 
+#include <algorithm>
+
 #include "config/setting_spec.hpp"
 
 namespace sluice::config {
@@ -32,6 +34,30 @@ std::string describe(const Chosen& chosen, const SettingSpec& spec, const Proble
     line += spec.secret ? " (value hidden)" : " (got '" + shown_value(spec, chosen.value) + "')";
   }
   return line + ": " + problem.fix;
+}
+
+bool has_control_character(std::string_view value) {
+  return std::any_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+// Values end up in request headers (the API key in Authorization), Redis
+// commands and log lines, where CR/LF would start a new header or record.
+// A lone trailing CR is what an env file with Windows line endings gives
+// every variable, so that case says so. The value is never echoed: it may
+// be a secret, and its invisible characters would only confuse.
+std::string control_character_error(const Chosen& chosen) {
+  const std::string_view value = chosen.value;
+  const bool trailing_cr = value.back() == '\r' && !has_control_character(value.substr(0, value.size() - 1));
+  if (trailing_cr) {
+    return chosen.source_name +
+           " contains a control character (a carriage return at the end: the env file has Windows CRLF "
+           "line endings): convert the file to LF line endings, e.g. with dos2unix or sed -i 's/\\r$//'";
+  }
+  return chosen.source_name +
+         " contains a control character (value hidden): remove it; values are one line of printable text";
 }
 
 // Rules that involve more than one setting.
@@ -70,6 +96,12 @@ LoadResult load_settings(const CommandLine& line, const Environment& env) {
   LoadResult result;
   for (const SettingSpec& spec : setting_table()) {
     Chosen chosen = choose(spec, line, env);
+    if (has_control_character(chosen.value)) {
+      result.effective.push_back({spec.env, "<invalid: control character>", chosen.origin});
+      result.errors.push_back(control_character_error(chosen));
+      (void)spec.apply(result.settings, chosen.value);  // so rules on other settings see it set
+      continue;
+    }
     result.effective.push_back({spec.env, shown_value(spec, chosen.value), chosen.origin});
     if (auto problem = spec.apply(result.settings, chosen.value)) {
       result.errors.push_back(describe(chosen, spec, *problem));

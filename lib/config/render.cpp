@@ -39,8 +39,9 @@ std::string help_text() {
       "  --healthcheck          query this daemon's /health (for container health checks), exit 0 or 1\n"
       "  --print-env-example    print config/sluiced.env.example as generated from this table\n\n"
       "Every setting is a flag and an environment variable; flags win over the\n"
-      "environment, which wins over the default. Exit codes: 0 ok, 64 bad flags,\n"
-      "78 invalid configuration (every problem is listed).\n";
+      "environment, which wins over the default. Exit codes: 0 ok, 1 unhealthy\n"
+      "(--healthcheck), 64 bad flags, 70 could not start (e.g. the health port is\n"
+      "taken), 78 invalid configuration (every problem is listed).\n";
   std::string group;
   for (const SettingSpec& spec : setting_table()) {
     if (spec.group != group) {

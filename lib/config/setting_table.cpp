@@ -1,6 +1,7 @@
 #include <chrono>
 
 #include "common/uuid.hpp"
+#include "config/listen_addr.hpp"
 #include "config/setting_binders.hpp"
 #include "config/setting_spec.hpp"
 
@@ -62,15 +63,11 @@ std::optional<Problem> apply_result_backend(Settings& s, std::string_view text) 
   return std::nullopt;
 }
 
+// The parser the daemon listens with, so --check-config accepts exactly
+// what the daemon can start with.
 std::optional<Problem> apply_health_addr(Settings& s, std::string_view text) {
-  const std::string fix = "use :PORT, HOST:PORT or off (e.g. :8081 or 127.0.0.1:8081)";
-  if (text != "off") {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return Problem{"has no port", fix};
-    auto port = text.substr(colon + 1);
-    int value = 0;
-    for (char c : port) value = (c >= '0' && c <= '9' && value < 100000) ? value * 10 + (c - '0') : -1;
-    if (port.empty() || value < 0 || value > 65535) return Problem{"has an invalid port", fix};
+  if (auto addr = parse_listen_addr(text); !addr) {
+    return Problem{addr.error(), "use :PORT, HOST:PORT, [IPv6]:PORT or off (e.g. :8081, 127.0.0.1:8081, [::1]:8081)"};
   }
   s.health_addr = std::string(text);
   return std::nullopt;
@@ -95,7 +92,7 @@ std::vector<SettingSpec> build_table() {
   add({"api-key", "SLUICE_API_KEY", "", "Sluice API key (starts with sk_); required unless --sink stdout",
        api, text_field(&Settings::api_key), true});
   add({"api-url", "SLUICE_API_URL", "https://sluice.sh/api", "Base URL of the Sluice API", api,
-       apply_api_url});
+       apply_api_url, false, false, masked_url_display});
   add({"connection-id", "SLUICE_CONNECTION_ID", "",
        "Connection UUID from the Sluice dashboard (required)", api, apply_connection_id});
   add({"framework", "SLUICE_FRAMEWORK", "celery", "Framework of the monitored app (only celery)", api,

@@ -19,7 +19,7 @@ enum class LogFormat { text, json };
 enum class Compression { none, gzip };
 
 struct Settings {
-  // Sluice API and delivery (protocol/sluice-ingest.md §1–§2).
+  // Sluice API and delivery (docs/ingest-contract.md §1–§2).
   std::string api_key;
   HttpUrl api_url;
   std::string connection_id;  // canonical lower-case UUID
@@ -47,7 +47,7 @@ struct Settings {
   Duration reconnect_max{};
   std::size_t max_message_bytes = 0;
 
-  // Celery naming and remote control (protocol/celery-events.md §2, §7).
+  // Celery naming and remote control (docs/celery-protocol.md §2, §7).
   std::string event_exchange;
   std::string control_exchange;
   std::string fanout_prefix;  // "true", "false" or a custom prefix with {db}

@@ -1,9 +1,13 @@
 #include "config/url.hpp"
 
+#include <arpa/inet.h>
+#include <strings.h>
+
 #include <charconv>
 #include <optional>
 
 #include "common/hex.hpp"
+#include "common/redact.hpp"
 
 namespace sluice::config {
 namespace {
@@ -48,6 +52,31 @@ Expected<HostPort, std::string> split_host_port(std::string_view text) {
     if (!port || *port == 0) return UrlError("port must be a number from 1 to 65535");
     out.port = static_cast<std::uint16_t>(*port);
   }
+  return out;
+}
+
+// "[userinfo@]host[:port][/path][?query]" split where its parts end.
+// Passwords are often pasted without percent-encoding, so everything before
+// the last '@' (ahead of any query) is the userinfo, '/' included: a path
+// (a db number) never contains '@'.
+struct Authority {
+  std::optional<std::string_view> userinfo;
+  std::string_view host_port;
+  std::optional<std::string_view> path;  // after the '/', without the query
+};
+
+Authority split_authority(std::string_view rest) {
+  Authority out;
+  const std::string_view head = rest.substr(0, rest.find('?'));
+  const auto at = head.rfind('@');
+  std::size_t host_start = 0;
+  if (at != std::string_view::npos) {
+    out.userinfo = head.substr(0, at);
+    host_start = at + 1;
+  }
+  const auto slash = head.find('/', host_start);
+  out.host_port = head.substr(host_start, slash == std::string_view::npos ? std::string_view::npos : slash - host_start);
+  if (slash != std::string_view::npos) out.path = head.substr(slash + 1);
   return out;
 }
 
@@ -133,49 +162,27 @@ Expected<RedisUrl, std::string> parse_redis_url(std::string_view text) {
   } else if (scheme != "redis") {
     return UrlError("unknown scheme '" + std::string(scheme) + "' (use redis, rediss or unix)");
   }
-  auto slash = rest.find('/');
-  auto authority = rest.substr(0, slash);
-  auto at = authority.rfind('@');
-  if (at != std::string_view::npos) {
-    take_credentials(authority.substr(0, at), url);
-    authority = authority.substr(at + 1);
-  }
-  auto host_port = split_host_port(authority);
+  const Authority authority = split_authority(rest);
+  if (authority.userinfo) take_credentials(*authority.userinfo, url);
+  auto host_port = split_host_port(authority.host_port);
   if (!host_port) return UrlError(host_port.error());
   url.host = host_port->host;
   url.port = host_port->port.value_or(6379);
-  if (slash != std::string_view::npos) {
-    auto path = rest.substr(slash + 1);
-    path = path.substr(0, path.find('?'));
-    if (!path.empty()) {
-      auto db = parse_number(path, 1'000'000);
-      if (!db) return UrlError("database must be a number after the '/', e.g. redis://host:6379/0");
-      url.db = static_cast<int>(*db);
-    }
+  if (authority.path && !authority.path->empty()) {
+    auto db = parse_number(*authority.path, 1'000'000);
+    if (!db) return UrlError("database must be a number after the '/', e.g. redis://host:6379/0");
+    url.db = static_cast<int>(*db);
   }
   return url;
 }
 
 std::string masked_redis_url(std::string_view text) {
-  std::string out(text);
-  auto scheme_end = out.find("://");
-  if (scheme_end == std::string::npos) return out;
-  auto start = scheme_end + 3;
-  auto end = out.find('/', start);
-  auto at = out.rfind('@', end);
-  if (at != std::string::npos && at >= start) {
-    auto colon = out.find(':', start);
-    auto secret_start = (colon != std::string::npos && colon < at) ? colon + 1 : start;
-    out.replace(secret_start, at - secret_start, "****");
+  // Without a scheme the text is no URL, and all before its '@' may be secret.
+  if (text.find("://") == std::string_view::npos) {
+    const auto at = text.substr(0, text.find('?')).rfind('@');
+    if (at != std::string_view::npos) return "****" + Redactor{}(text.substr(at));
   }
-  auto password = out.find("password=");
-  if (password != std::string::npos) {
-    auto value_start = password + 9;
-    auto value_end = out.find('&', value_start);
-    out.replace(value_start, (value_end == std::string::npos ? out.size() : value_end) - value_start,
-                "****");
-  }
-  return out;
+  return Redactor{}(text);
 }
 
 Expected<HttpUrl, std::string> parse_http_url(std::string_view text) {
@@ -192,7 +199,7 @@ Expected<HttpUrl, std::string> parse_http_url(std::string_view text) {
   }
   auto slash = rest.find('/');
   auto authority = rest.substr(0, slash);
-  if (authority.find('@') != std::string_view::npos) {
+  if (split_authority(rest).userinfo) {
     return UrlError("must not contain credentials; the API key goes in SLUICE_API_KEY");
   }
   auto host_port = split_host_port(authority);
@@ -212,8 +219,17 @@ std::string join_path(const HttpUrl& base, std::string_view endpoint) {
   return base.path + "/" + std::string(endpoint);
 }
 
+// Parsed, never compared as text: "127.0.0.1.attacker.example" starts like
+// a loopback address and is a name anyone can point anywhere.
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  const std::string text(host);
+  if (strcasecmp(text.c_str(), "localhost") == 0) return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
 }  // namespace sluice::config

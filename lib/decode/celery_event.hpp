@@ -1,5 +1,5 @@
 #pragma once
-// CeleryEvent: one decoded Celery monitoring event (protocol/celery-events.md
+// CeleryEvent: one decoded Celery monitoring event (docs/celery-protocol.md
 // §4), holding only the fields sluiced uses. args, kwargs and result are
 // deliberately absent: they must never leave the machine, so the decoder
 // never copies them.

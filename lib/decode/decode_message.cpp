@@ -86,7 +86,6 @@ std::optional<DecodeError> decode_message_into(std::string_view payload, const D
   out.kind = MessageKind::events;
   out.events.clear();  // the vectors keep their capacity for the next message
   out.element_errors.clear();
-  out.rejected_elements = 0;
   out.field_issues.clear();
   if (payload.size() > limits.max_message_bytes)
     return make_error(DecodeErrorReason::too_large, "payload of " + std::to_string(payload.size()) + " bytes, limit " +

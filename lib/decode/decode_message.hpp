@@ -1,6 +1,6 @@
 #pragma once
 // decode_message: one Redis pub/sub payload (a kombu envelope, §3 of
-// protocol/celery-events.md) → the Celery events it carries, or a typed
+// docs/celery-protocol.md) → the Celery events it carries, or a typed
 // error. Pure: no I/O, no clock; the app counts and logs what comes back.
 
 #include <cstddef>
@@ -48,10 +48,9 @@ struct DecodedMessage {
   std::string routing_key;  // properties.delivery_info.routing_key, e.g. "task.multi"
   std::vector<CeleryEvent> events;          // in body order
   // Body elements that were not events (not_an_event, missing_field,
-  // wrong_field_type): the first kKeptErrors of them, and how many there were.
-  // The app counts one decode error per message, whatever this number.
+  // wrong_field_type): the first kKeptErrors of them. The app counts one
+  // decode error per message, however many elements were not events.
   std::vector<DecodeError> element_errors;
-  std::size_t rejected_elements = 0;
   std::vector<DecodeError> field_issues;    // soft: wrong-typed optional fields, ignored (wrong_field_type); the first kKeptErrors
 
   static constexpr std::size_t kKeptErrors = 16;

@@ -202,7 +202,6 @@ void EventBuilder::issue(std::string_view field, const char* expected, const Fie
 }
 
 void EventBuilder::element_error(DecodeErrorReason reason, std::string_view what) {
-  ++out_.rejected_elements;
   if (out_.element_errors.size() < DecodedMessage::kKeptErrors)
     out_.element_errors.push_back(make_error(reason, "element " + std::to_string(index_) + ": " + std::string(what)));
   ++index_;

@@ -1,7 +1,7 @@
 #pragma once
 // EventBuilder: the one place that maps event fields to CeleryEvent,
 // whatever the serializer (JSON, msgpack, YAML). It knows which fields
-// sluiced keeps, checks each value's type (§4 of protocol/celery-events.md)
+// sluiced keeps, checks each value's type (§4 of docs/celery-protocol.md)
 // and decides at the end of a map whether it was an event.
 // args, kwargs, result and unknown fields have no entry: callers skip them.
 

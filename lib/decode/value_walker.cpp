@@ -40,21 +40,33 @@ bool ValueWalker::value_starts(bool container) {
   return true;
 }
 
-bool ValueWalker::start_map() {
+bool ValueWalker::start_map() { return start_container(true); }
+bool ValueWalker::start_list() { return start_container(false); }
+
+// What a container is depends on where it opens: the body, an element, a
+// kept field's value (a tagged map, a list of numbers), or skipped.
+bool ValueWalker::start_container(bool map) {
   if (!value_starts(true)) return false;
   Frame frame = Frame::skipped;
   if (frames_.empty()) {
     top_seen_ = top_is_container_ = true;
-    frame = Frame::event;
+    frame = map ? Frame::event : Frame::elements;
   } else {
     switch (frames_.back()) {
-      case Frame::elements: frame = Frame::event; break;
-      case Frame::event:
-        if (field_ != nullptr) {  // perhaps a kombu 5.3+ tagged value (§3.3)
-          frame = Frame::tagged;
-          has_type_ = has_value_ = tag_other_ = false;
-          tag_key_.clear();
+      case Frame::elements:
+        if (map) {
+          frame = Frame::event;
+        } else {
+          builder_.reject("a list, not a map");
         }
+        break;
+      case Frame::event:
+        if (field_ == nullptr) break;
+        frame = map ? Frame::tagged : Frame::numbers;  // a tagged value is kombu 5.3+'s (§3.3)
+        has_type_ = has_value_ = tag_other_ = false;
+        tag_key_.clear();
+        numbers_.clear();
+        all_numbers_ = true;
         break;
       case Frame::numbers: all_numbers_ = false; break;
       case Frame::tagged: tag_other_ = true; break;
@@ -62,31 +74,6 @@ bool ValueWalker::start_map() {
     }
   }
   if (frame == Frame::event) builder_.begin();
-  frames_.push_back(frame);
-  return true;
-}
-
-bool ValueWalker::start_list() {
-  if (!value_starts(true)) return false;
-  Frame frame = Frame::skipped;
-  if (frames_.empty()) {
-    top_seen_ = top_is_container_ = true;
-    frame = Frame::elements;
-  } else {
-    switch (frames_.back()) {
-      case Frame::elements: builder_.reject("a list, not a map"); break;
-      case Frame::event:
-        if (field_ != nullptr) {
-          frame = Frame::numbers;
-          numbers_.clear();
-          all_numbers_ = true;
-        }
-        break;
-      case Frame::numbers: all_numbers_ = false; break;
-      case Frame::tagged: tag_other_ = true; break;
-      case Frame::skipped: break;
-    }
-  }
   frames_.push_back(frame);
   return true;
 }

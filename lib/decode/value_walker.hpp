@@ -36,10 +36,10 @@ class ValueWalker {
  private:
   enum class Frame : unsigned char { elements, event, numbers, tagged, skipped };
 
+  bool start_container(bool map);
   bool value_starts(bool container);
   bool refuse(DecodeErrorReason reason, std::string what);
   void field_done(const FieldValue& value);
-  const char* container_name(bool map) const { return map ? "map" : "list"; }
 
   const DecodeLimits& limits_;
   EventBuilder builder_;

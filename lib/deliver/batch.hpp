@@ -1,6 +1,6 @@
 #pragma once
 // Batch: the events of one POST /ingest and the Idempotency-Key that every
-// retry of exactly these events reuses (protocol/sluice-ingest.md §1).
+// retry of exactly these events reuses (docs/ingest-contract.md §1).
 
 #include <cstddef>
 #include <ostream>

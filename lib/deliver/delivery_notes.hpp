@@ -2,7 +2,7 @@
 // DeliveryNotes: everything delivery tells the outside world. Each note bumps
 // the metrics, updates the /health status and writes a log line only when
 // the condition changes (or, for rejected events, rate-limited per type) —
-// the loop itself never formats a log line (DESIGN.md §4).
+// the loop itself never formats a log line (docs/architecture.md §4).
 
 #include <chrono>
 #include <cstddef>

@@ -1,7 +1,7 @@
 #pragma once
 // EventBuffer: the bounded FIFO between tracking and delivery. push() is O(1)
 // and never blocks; at the bound the oldest event is dropped and counted
-// (protocol/sluice-ingest.md §2, Buffering). Not thread-safe: one io_context.
+// (docs/ingest-contract.md §2, Buffering). Not thread-safe: one io_context.
 
 #include <chrono>
 #include <cstddef>

@@ -4,7 +4,7 @@
 // store plus an optional CA file) AND the host name, with SNI; plain http is
 // used only when the URL says so (config allows it for loopback or with the
 // insecure flag). Optional CONNECT tunnel through a proxy. Every step has a
-// timeout. One request at a time (protocol/sluice-ingest.md §1).
+// timeout. One request at a time (docs/ingest-contract.md §1).
 
 #include <chrono>
 #include <cstddef>

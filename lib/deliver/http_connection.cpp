@@ -160,6 +160,13 @@ asio::awaitable<ExchangeError> HttpConnection::exchange(BeastRequest& request, R
   const beast::error_code ec = tls_ ? co_await round_trip(*tls_, buffer_, request, parser)
                                     : co_await round_trip(*tcp_, buffer_, request, parser);
   if (!ec) co_return ExchangeError{};
+  if (ec == http::error::body_limit && parser.is_header_done()) {
+    // The status came and is the answer (a 2xx is success whatever its
+    // body; retrying would send the batch again). The unread rest of the
+    // body makes the connection unusable.
+    close();
+    co_return ExchangeError{};
+  }
   const std::string where = authority(options_.url.host, options_.url.port);
   ExchangeError error;
   error.stale = !cancelled_ && !parser.got_some() && closed_by_peer(ec);

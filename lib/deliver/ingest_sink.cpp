@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/secrets.hpp"
 #include "deliver/gzip.hpp"
 
 namespace sluice::deliver {
@@ -18,23 +19,25 @@ std::string bounded(std::string text) {
   return text + "…";
 }
 
-std::string text_field(const nlohmann::json& object, const char* key) {
+// Redacted before it is cut, so a cut cannot leave half a secret unmatched.
+std::string text_field(const nlohmann::json& object, const char* key, const Redactor& redact) {
   const auto it = object.find(key);
   if (it == object.end()) return "";
-  return bounded(it->is_string() ? it->get<std::string>()
-                                 : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return bounded(redact(it->is_string() ? it->get<std::string>()
+                                        : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 }  // namespace
 
 std::string user_agent() { return std::string("sluiced/") + SLUICE_VERSION; }
 
-ApiError parse_api_error(std::string_view body) {
+ApiError parse_api_error(std::string_view body, const Redactor& redact) {
   const auto doc = nlohmann::json::parse(body, nullptr, false);
   if (!doc.is_object()) return {};
   const auto error = doc.find("error");
   if (error == doc.end() || !error->is_object()) return {};
-  return ApiError{text_field(*error, "code"), text_field(*error, "message"), text_field(*error, "details")};
+  return ApiError{text_field(*error, "code", redact), text_field(*error, "message", redact),
+                  text_field(*error, "details", redact)};
 }
 
 IngestSink::IngestSink(std::unique_ptr<HttpsClient> client, IngestSinkOptions options)
@@ -50,7 +53,7 @@ Expected<std::unique_ptr<IngestSink>, std::string> IngestSink::create(asio::any_
   auto client = HttpsClient::create(executor, std::move(options));
   if (!client) return Unexpected(client.error());
   IngestSinkOptions sink{config::join_path(settings.api_url, "ingest"), settings.api_key,
-                         settings.compression == config::Compression::gzip};
+                         settings.compression == config::Compression::gzip, config::secret_redactor(settings)};
   return std::make_unique<IngestSink>(std::move(client).value(), std::move(sink));
 }
 
@@ -69,10 +72,10 @@ asio::awaitable<SendResult> IngestSink::send(const Batch& batch) {
     }
   }
   auto response = co_await client_->post(request);
-  if (!response) co_return SendResult::transport_failure(response.error());
+  if (!response) co_return SendResult::transport_failure(options_.redact(response.error()));
   SendResult result = SendResult::answer(response->status);
-  result.retry_after = std::move(response->retry_after);
-  if (response->status / 100 != 2) result.error = parse_api_error(response->body);
+  result.retry_after = options_.redact(response->retry_after);
+  if (response->status / 100 != 2) result.error = parse_api_error(response->body, options_.redact);
   co_return result;
 }
 

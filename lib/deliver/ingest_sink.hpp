@@ -1,6 +1,6 @@
 #pragma once
 // IngestSink: POST {api_url}/ingest with the headers of the contract
-// (protocol/sluice-ingest.md §1): Bearer key, JSON, User-Agent, the batch's
+// (docs/ingest-contract.md §1): Bearer key, JSON, User-Agent, the batch's
 // Idempotency-Key, optional gzip. Turns the answer into a SendResult.
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/expected.hpp"
+#include "common/redact.hpp"
 #include "config/settings.hpp"
 #include "deliver/http_client.hpp"
 #include "deliver/proxy.hpp"
@@ -19,6 +20,10 @@ struct IngestSinkOptions {
   std::string target;   // e.g. "/api/ingest"
   std::string api_key;  // a secret: only ever put in the Authorization header
   bool gzip = false;
+  // Applied to everything taken from an answer or a transport error, so an
+  // API that echoes the Authorization header cannot carry the key into the
+  // delivery status, /health or the log.
+  Redactor redact;
 };
 
 class IngestSink final : public Sink {
@@ -45,8 +50,8 @@ class IngestSink final : public Sink {
 // "sluiced/<version>".
 std::string user_agent();
 
-// {"error": {"code", "message", "details"}} from an answer body; empty
-// fields for any other shape (the body is never depended on).
-ApiError parse_api_error(std::string_view body);
+// {"error": {"code", "message", "details"}} from an answer body, each field
+// redacted; empty fields for any other shape (the body is never depended on).
+ApiError parse_api_error(std::string_view body, const Redactor& redact = Redactor{});
 
 }  // namespace sluice::deliver

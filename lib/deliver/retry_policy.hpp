@@ -1,6 +1,6 @@
 #pragma once
 // RetryPolicy: what to do after one attempt to send a batch, driven by ONE
-// table keyed by HTTP status (protocol/sluice-ingest.md §2). Pure: the wall
+// table keyed by HTTP status (docs/ingest-contract.md §2). Pure: the wall
 // clock (for Retry-After dates) and the random source are parameters.
 
 #include <chrono>

@@ -1,7 +1,7 @@
 #pragma once
 // SendResult: what one attempt to deliver a batch produced — an HTTP status
 // with the parts of the answer the retry policy reads, or a transport
-// failure. A value, so the policy stays pure (protocol/sluice-ingest.md §2).
+// failure. A value, so the policy stays pure (docs/ingest-contract.md §2).
 
 #include <ostream>
 #include <string>

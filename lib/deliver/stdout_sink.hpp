@@ -1,7 +1,7 @@
 #pragma once
 // StdoutSink: the dry run (--sink stdout). Writes exactly the event JSON, one
 // event per line, nothing else, and flushes after each batch — a documented
-// promise to users who pipe it (DESIGN.md §5).
+// promise to users who pipe it (docs/architecture.md §5).
 
 #include <ostream>
 

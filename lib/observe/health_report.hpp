@@ -26,7 +26,7 @@ struct HealthFacts {
   std::string last_delivery = "none";  // outcome of the last request: sent, retry, drop, …
   // Start of the current run of failed deliveries; empty while they succeed.
   std::optional<HealthClock::time_point> failing_since;
-  int rejected_status = 0;  // 401/403/404 from the API (protocol/sluice-ingest.md §3); 0 = none
+  int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
 };
 

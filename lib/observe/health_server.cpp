@@ -1,7 +1,7 @@
 #include "observe/health_server.hpp"
 
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include "observe/beast_http.hpp"
 #include "observe/http_request.hpp"
@@ -14,6 +14,15 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
+// One accepted connection. `reading` while it waits for (or receives) a
+// request head: then it costs the server nothing to close it, and a newer
+// connection may take its slot.
+struct HealthConnection {
+  explicit HealthConnection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool reading = true;
+};
+
 struct HealthServer::State {
   State(asio::io_context& io, Metrics& m, Endpoints e, HealthServerLimits l)
       : endpoints(std::move(e)),
@@ -21,6 +30,9 @@ struct HealthServer::State {
         metrics(m),
         refused(m.counter("sluiced_health_connections_refused_total",
                           "Connections to the health endpoint closed at once because too many were open")),
+        evicted(m.counter("sluiced_health_connections_evicted_total",
+                          "Connections to the health endpoint that had sent no complete request, closed to "
+                          "make room for a new one")),
         acceptor(io) {}
 
   Counter& requests(unsigned status) {
@@ -32,14 +44,32 @@ struct HealthServer::State {
     return *it->second;
   }
 
+  // At the cap, the oldest connection still reading a request gives its
+  // slot to the new one: idle or slow clients can delay a probe by one
+  // request at most, never starve it. Only when every slot is busy
+  // answering is the new connection refused.
+  bool make_room() {
+    if (connections.size() < limits.max_connections) return true;
+    for (auto it = connections.begin(); it != connections.end(); ++it) {
+      if (!it->second->reading) continue;
+      it->second->stream.close();  // its coroutine ends on the aborted read
+      connections.erase(it);
+      evicted.inc();
+      return true;
+    }
+    return false;
+  }
+
   Endpoints endpoints;
   HealthServerLimits limits;
   Metrics& metrics;
   Counter& refused;
+  Counter& evicted;
   std::map<unsigned, Counter*> requests_by_status;
   tcp::acceptor acceptor;
-  std::set<beast::tcp_stream*> connections;  // running ones, so stop() can close them
-  std::size_t active = 0;  // accepted and not yet finished (counted before the coroutine starts)
+  // The connections holding a slot, oldest first (keyed by arrival).
+  std::map<std::uint64_t, std::shared_ptr<HealthConnection>> connections;
+  std::uint64_t arrivals = 0;
   std::uint16_t port = 0;
   bool stopped = false;
 };
@@ -47,25 +77,6 @@ struct HealthServer::State {
 namespace {
 
 using State = HealthServer::State;
-
-// Keeps a connection listed in State::connections while its coroutine runs
-// and gives its slot back when it ends.
-class Registration {
- public:
-  Registration(State& state, beast::tcp_stream& stream) : state_(state), stream_(stream) {
-    state_.connections.insert(&stream_);
-  }
-  ~Registration() {
-    state_.connections.erase(&stream_);
-    --state_.active;
-  }
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-
- private:
-  State& state_;
-  beast::tcp_stream& stream_;
-};
 
 // The routes call back into the app; nothing they throw may leave the loop.
 Response respond(State& state, const RequestHead& head) {
@@ -108,13 +119,27 @@ asio::awaitable<void> linger_and_close(beast::tcp_stream& stream, Duration timeo
   stream.socket().close(ec);
 }
 
-asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  Registration registration(*state, stream);
+// Waits up to the idle timeout for the first bytes of a request; false
+// when none came (timeout, close, eviction): nothing is owed then.
+asio::awaitable<bool> await_request(beast::tcp_stream& stream, beast::flat_buffer& buffer, Duration idle_timeout) {
+  if (buffer.size() > 0) co_return true;  // pipelined: the next request is here already
+  stream.expires_after(idle_timeout);
+  error_code ec;
+  const std::size_t n = co_await stream.async_read_some(buffer.prepare(std::min<std::size_t>(1024, buffer.max_size())),
+                                                        asio::redirect_error(asio::use_awaitable, ec));
+  buffer.commit(n);
+  co_return !ec && n > 0;
+}
+
+asio::awaitable<void> serve_connection(std::shared_ptr<State> state, std::shared_ptr<HealthConnection> connection,
+                                       std::uint64_t id) {
+  beast::tcp_stream& stream = connection->stream;
   beast::flat_buffer buffer(state->limits.header_limit + 1024);  // bounded: a flood of bytes cannot grow it
   const unsigned max_requests = state->limits.max_requests_per_connection;
   bool answered_last = false;
   for (unsigned served = 0; served < max_requests && !state->stopped; ++served) {
+    connection->reading = true;
+    if (!co_await await_request(stream, buffer, state->limits.idle_timeout) || state->stopped) break;
     RequestParser parser;
     limit_request(parser, state->limits.header_limit);
     stream.expires_after(state->limits.timeout);
@@ -123,6 +148,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket
     if (state->stopped) break;  // after stop() neither metrics nor the report source is touched
     std::optional<Response> response = ec ? response_for_read_error(ec) : respond(*state, head_of(parser));
     if (!response) break;
+    connection->reading = false;
     state->requests(response->status).inc();
     const bool keep_alive = !ec && !response->close && parser.get().keep_alive() && served + 1 < max_requests;
     const unsigned version = ec ? 11 : parser.get().version();
@@ -131,9 +157,14 @@ asio::awaitable<void> serve_connection(std::shared_ptr<State> state, tcp::socket
     answered_last = !keep_alive;
     if (!keep_alive) break;
   }
+  connection->reading = true;  // lingering: nothing more is owed
   if (answered_last && !state->stopped) co_await linger_and_close(stream, state->limits.timeout);
   error_code ignored;
   stream.socket().close(ignored);
+  // Gives the slot back, unless it was already taken for a newer connection.
+  if (auto it = state->connections.find(id); it != state->connections.end() && it->second == connection) {
+    state->connections.erase(it);
+  }
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
@@ -150,13 +181,15 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> state) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (state->active >= state->limits.max_connections) {
+    if (!state->make_room()) {
       state->refused.inc();
       socket.close(ec);
       continue;
     }
-    ++state->active;
-    asio::co_spawn(executor, serve_connection(state, std::move(socket)), [](std::exception_ptr) {});
+    auto connection = std::make_shared<HealthConnection>(std::move(socket));
+    const std::uint64_t id = ++state->arrivals;
+    state->connections.emplace(id, connection);
+    asio::co_spawn(executor, serve_connection(state, std::move(connection), id), [](std::exception_ptr) {});
   }
 }
 
@@ -169,7 +202,7 @@ HealthServer::HealthServer(asio::io_context& io, Metrics& metrics, ReportSource 
 
 HealthServer::~HealthServer() { stop(); }
 
-Expected<std::uint16_t, std::string> HealthServer::start(const ListenAddr& addr) {
+Expected<std::uint16_t, std::string> HealthServer::start(const config::ListenAddr& addr) {
   auto port = listen_on(state_->acceptor, addr);
   if (!port) return port;
   state_->port = *port;
@@ -182,11 +215,12 @@ void HealthServer::stop() {
   state_->stopped = true;
   error_code ignored;
   state_->acceptor.close(ignored);
-  for (beast::tcp_stream* stream : state_->connections) stream->close();
+  for (auto& [id, connection] : state_->connections) connection->stream.close();
+  state_->connections.clear();
 }
 
 std::uint16_t HealthServer::port() const { return state_->port; }
 
-std::size_t HealthServer::open_connections() const { return state_->active; }
+std::size_t HealthServer::open_connections() const { return state_->connections.size(); }
 
 }  // namespace sluice::observe

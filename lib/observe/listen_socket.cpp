@@ -9,7 +9,7 @@ using boost::system::error_code;
 
 namespace {
 
-std::vector<tcp::endpoint> candidates(asio::any_io_executor executor, const ListenAddr& addr, error_code& ec) {
+std::vector<tcp::endpoint> candidates(asio::any_io_executor executor, const config::ListenAddr& addr, error_code& ec) {
   if (addr.host.empty()) return {{asio::ip::address_v6::any(), addr.port}, {asio::ip::address_v4::any(), addr.port}};
   const auto literal = asio::ip::make_address(addr.host, ec);
   if (!ec) return {{literal, addr.port}};
@@ -37,7 +37,7 @@ error_code bind_and_listen(tcp::acceptor& acceptor, const tcp::endpoint& endpoin
 
 }  // namespace
 
-Expected<std::uint16_t, std::string> listen_on(tcp::acceptor& acceptor, const ListenAddr& addr) {
+Expected<std::uint16_t, std::string> listen_on(tcp::acceptor& acceptor, const config::ListenAddr& addr) {
   const std::string shown = (addr.host.find(':') != std::string::npos ? "[" + addr.host + "]" : addr.host) + ":" +
                             std::to_string(addr.port);
   error_code ec;

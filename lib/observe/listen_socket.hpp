@@ -8,11 +8,11 @@
 
 #include "common/asio.hpp"
 #include "common/expected.hpp"
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 
 namespace sluice::observe {
 
 // Opens, binds and listens; returns the bound port or a one-line error.
-Expected<std::uint16_t, std::string> listen_on(asio::ip::tcp::acceptor& acceptor, const ListenAddr& addr);
+Expected<std::uint16_t, std::string> listen_on(asio::ip::tcp::acceptor& acceptor, const config::ListenAddr& addr);
 
 }  // namespace sluice::observe

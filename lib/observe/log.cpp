@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/redact.hpp"
+
 namespace sluice::observe {
 namespace {
 
@@ -61,20 +63,9 @@ Logger::Logger(std::ostream& out, Level min_level, Format format, WallClock cloc
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
 
-void Logger::add_secret(std::string secret) {
-  // Very short secrets would redact ordinary words; they still never get
-  // logged because no code path formats them.
-  if (secret.size() >= 4) secrets_.push_back(std::move(secret));
-}
+void Logger::add_secret(std::string secret) { add_secret_forms(secret, secrets_); }
 
-std::string Logger::redact(std::string text) const {
-  for (const auto& secret : secrets_) {
-    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 4)) {
-      text.replace(pos, secret.size(), "****");
-    }
-  }
-  return text;
-}
+std::string Logger::redact(std::string text) const { return sluice::redact(text, secrets_); }
 
 void Logger::log(Level level, std::string_view message, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
@@ -83,7 +74,12 @@ void Logger::log(Level level, std::string_view message, std::initializer_list<Fi
 
 void Logger::log(Level level, std::string_view message, const std::vector<Field>& fields) {
   if (!enabled(level)) return;
-  std::string line = redact(render(level, message, fields));
+  // Redacted before rendering: escaping (a '"' or '\\' in a secret) would
+  // otherwise change the text the secret is looked for in.
+  std::vector<Field> clean;
+  clean.reserve(fields.size());
+  for (const auto& field : fields) clean.push_back({field.key, redact(field.value)});
+  const std::string line = render(level, redact(std::string(message)), clean);
   std::lock_guard lock(write_mutex_);
   out_ << line << '\n' << std::flush;
 }

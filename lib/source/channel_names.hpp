@@ -1,6 +1,6 @@
 #pragma once
 // Pub/sub names kombu's Redis transport uses for Celery's fanout exchanges
-// (protocol/celery-events.md §2.1–2.2): what the daemon PSUBSCRIBEs to for
+// (docs/celery-protocol.md §2.1–2.2): what the daemon PSUBSCRIBEs to for
 // events and where it PUBLISHes remote-control broadcasts. Pure.
 
 #include <string>

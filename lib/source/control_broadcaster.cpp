@@ -1,6 +1,7 @@
 #include "source/control_broadcaster.hpp"
 
 #include <exception>
+#include <utility>
 #include <vector>
 
 #include "common/uuid.hpp"
@@ -19,7 +20,7 @@ BroadcastOptions BroadcastOptions::from_settings(const config::Settings& setting
   out.enabled = settings.enable_events;
   out.pidbox_channel = channel_names(settings).pidbox_channel;
   out.pidbox_exchange = settings.control_exchange + ".pidbox";
-  out.interval = settings.enable_events_interval;
+  out.timing.slow = settings.enable_events_interval;
   out.retry_min = settings.reconnect_min;
   out.retry_max = settings.reconnect_max;
   return out;
@@ -33,10 +34,16 @@ ControlBroadcaster::ControlBroadcaster(asio::any_io_executor executor, Broadcast
       metrics_(metrics),
       rng_(seed),
       backoff_(options_.retry_min, options_.retry_max),
-      wake_timer_(executor) {
+      wake_timer_(executor),
+      schedule_(options_.timing, SteadyClock::now()) {
   if (!options_.enabled) return;  // read-only mode: not even a metric that suggests otherwise
   errors_ = &metrics.counter("sluiced_control_broadcast_errors_total",
                              "Remote-control broadcasts (enable_events, heartbeat) that could not be published");
+  unreached_ = &metrics.counter("sluiced_control_broadcast_unreached_total",
+                                "New workers that no enable_events demonstrably reached before sluiced gave up on them");
+  metrics.gauge_callback("sluiced_control_broadcast_pending_workers",
+                         "New workers that enable_events has not demonstrably reached yet",
+                         {}, [this] { return static_cast<double>(schedule_.pending()); });
 }
 
 void ControlBroadcaster::start() {
@@ -58,13 +65,14 @@ void ControlBroadcaster::stop() {
 
 void ControlBroadcaster::on_subscribed() {
   if (!options_.enabled) return;
-  want_enable_ = want_heartbeat_ = true;
+  schedule_.subscribed(SteadyClock::now());
+  want_heartbeat_ = true;
   wake();
 }
 
-void ControlBroadcaster::on_worker_online() {
+void ControlBroadcaster::on_worker_appeared(std::string_view node) {
   if (!options_.enabled) return;
-  want_enable_ = true;
+  schedule_.worker_appeared(node, SteadyClock::now());
   wake();
 }
 
@@ -81,18 +89,23 @@ asio::awaitable<void> ControlBroadcaster::wait_until(SteadyClock::time_point dea
 }
 
 asio::awaitable<void> ControlBroadcaster::run() {
-  next_periodic_ = SteadyClock::now() + options_.interval;
   while (!stopping_) {
-    if (SteadyClock::now() >= next_periodic_) want_enable_ = true;
+    for (const auto& node : schedule_.expire(SteadyClock::now())) {
+      unreached_->inc();
+      log_.log(Level::debug, "enable_events never demonstrably reached a new worker", {{"worker", node}});
+    }
     // (co_await only as a full statement: g++ 12 miscompiles it inside conditions)
     bool published = true;
-    if (want_enable_ || want_heartbeat_) published = co_await publish_pending();
+    // The heartbeat rides with an enable_events, so the cap holds for both
+    // and a worker that answers it has received the enable_events too.
+    if (SteadyClock::now() >= schedule_.next_due()) published = co_await publish_due();
     if (!published) {
       co_await wait_until(SteadyClock::now() + backoff_.next(rng_), false);
       continue;
     }
     backoff_.reset();
-    if (!want_enable_ && !want_heartbeat_) co_await wait_until(next_periodic_, true);
+    const auto due = schedule_.next_due();
+    if (SteadyClock::now() < due) co_await wait_until(due, true);
   }
 }
 
@@ -105,32 +118,47 @@ asio::awaitable<Expected<redis::Connection::Done, redis::RedisError>> ControlBro
   co_return connected;
 }
 
-asio::awaitable<bool> ControlBroadcaster::publish_pending() {
-  std::vector<std::string> methods;
-  if (want_enable_) methods.emplace_back("enable_events");
-  if (want_heartbeat_) methods.emplace_back("heartbeat");
+asio::awaitable<bool> ControlBroadcaster::publish_due() {
+  // Taken now, not after the round trip: a subscription that completes
+  // while this PUBLISH is in flight asks for a heartbeat of its own.
+  const bool with_heartbeat = std::exchange(want_heartbeat_, false);
+  std::vector<std::string> methods{"enable_events"};
+  if (with_heartbeat) methods.emplace_back("heartbeat");
+  schedule_.sending();
   auto replies = co_await publish(methods);
   // A kept connection may have died quietly (server restart, idle timeout):
   // that is only found out now, so one fresh connection gets one more try.
   if (!replies && !stopping_) replies = co_await publish(methods);
   if (stopping_) co_return false;
   if (!replies) {
+    want_heartbeat_ = want_heartbeat_ || with_heartbeat;
     note_failure(replies.error().message);
     co_return false;
   }
   // Delivered to Redis: whatever the replies say, these triggers are done.
-  want_enable_ = want_heartbeat_ = false;
-  next_periodic_ = SteadyClock::now() + options_.interval;
+  const auto now = SteadyClock::now();
   for (size_t i = 0; i < methods.size(); ++i) {
     const auto& reply = (*replies)[i];
     if (reply.is_error()) {
+      if (i == 0) schedule_.published(now, schedule_.last_receivers().value_or(0));  // keep the beat
       note_failure("PUBLISH refused: " + *reply.text());  // e.g. an ACL user without +publish
-    } else {
-      note_success(methods[i], reply.as_integer().value_or(0));
-      if (methods[i] == "enable_events" && on_enable_published_) on_enable_published_();
+      continue;
     }
+    const std::int64_t receivers = reply.as_integer().value_or(0);
+    note_success(methods[i], receivers);
+    if (i == 0) note_enable_events(receivers);
   }
   co_return true;
+}
+
+// The receiver count tells which new workers this enable_events reached.
+void ControlBroadcaster::note_enable_events(std::int64_t receivers) {
+  for (const auto& node : schedule_.published(SteadyClock::now(), receivers)) {
+    log_.log(Level::debug, "enable_events reached a new worker",
+             {{"worker", node}, {"receivers", std::to_string(receivers)}});
+    if (on_reached_) on_reached_(node);
+  }
+  if (on_enable_published_) on_enable_published_();
 }
 
 asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> ControlBroadcaster::publish(
@@ -138,7 +166,7 @@ asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> Con
   auto connected = co_await ensure_connected();
   if (!connected) co_return Unexpected(connected.error());
   const double expires = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() +
-                                                       options_.interval).count();
+                                                       options_.timing.slow).count();
   std::vector<redis::CommandArgs> batch;
   for (const auto& method : methods) {
     const PidboxBroadcast broadcast{method, options_.pidbox_exchange, ++clock_, expires, random_uuid4(rng_)};
@@ -163,6 +191,11 @@ void ControlBroadcaster::note_success(const std::string& method, std::int64_t re
   failing_ = false;
   const Level level = (restored || !announced_) ? Level::info : Level::debug;
   announced_ = true;
+  // On the fast beat the same line would repeat 25 times a second: a
+  // publish is logged when it is the first, a heartbeat, or the count moved.
+  const bool moved = method != "enable_events" || logged_receivers_ != receivers;
+  if (method == "enable_events") logged_receivers_ = receivers;
+  if (level == Level::debug && !moved) return;
   log_.log(level, restored ? "control broadcasts restored" : "control broadcast published",
            {{"method", method}, {"channel", options_.pidbox_channel}, {"receivers", std::to_string(receivers)}});
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The remote-control broadcast a monitor sends to every worker
-// (protocol/celery-events.md §7.2): a kombu envelope around a JSON command,
+// (docs/celery-protocol.md §7.2): a kombu envelope around a JSON command,
 // without ticket/reply_to because no reply is wanted. Pure: the caller
 // passes clock, expiry and delivery tag.
 

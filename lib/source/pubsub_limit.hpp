@@ -2,7 +2,7 @@
 // Redis' `client-output-buffer-limit` for pub/sub clients, as read with
 // CONFIG GET: parsed and judged without I/O. Redis cuts off a subscriber
 // whose unread output passes the hard limit, or stays over the soft limit
-// for the given seconds (protocol/celery-events.md §9.2); a limit lower
+// for the given seconds (docs/celery-protocol.md §9.2); a limit lower
 // than Redis' default makes that happen sooner, and events are lost.
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Subscriber: the event source. Keeps one pub/sub connection to the broker
 // forever — connect, AUTH/SELECT, PSUBSCRIBE, read — and hands every
 // message to a callback without ever waiting for later stages (Redis cuts
-// off slow pub/sub readers, protocol/celery-events.md §9). Reconnects with
+// off slow pub/sub readers, docs/celery-protocol.md §9). Reconnects with
 // exponential backoff and full jitter; reports its state for /health.
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // EventKind: the Celery event types the tracker tells apart
-// (protocol/celery-events.md §4), classified once per event.
+// (docs/celery-protocol.md §4), classified once per event.
 
 #include <cstddef>
 #include <string_view>
@@ -32,5 +32,11 @@ EventKind classify_event(std::string_view type);
 const char* to_string(EventKind kind);
 
 inline bool is_task_kind(EventKind kind) { return kind <= EventKind::task_custom; }
+
+// Task events a worker sends only when its task events are on: custom task-*
+// events flow even when they are off, and task-sent comes from clients.
+inline bool shows_task_events_on(EventKind kind) {
+  return is_task_kind(kind) && kind != EventKind::task_sent && kind != EventKind::task_custom;
+}
 
 }  // namespace sluice::track

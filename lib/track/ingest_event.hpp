@@ -1,6 +1,6 @@
 #pragma once
 // IngestEvent: one event of the Sluice ingest contract
-// (protocol/sluice-ingest.md §3–§6) as a value. Times are epoch
+// (docs/ingest-contract.md §3–§6) as a value. Times are epoch
 // milliseconds; framework and connectionId are added when serializing.
 
 #include <cstdint>

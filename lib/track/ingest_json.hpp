@@ -1,6 +1,6 @@
 #pragma once
 // The wire form of an IngestEvent: one compact JSON object with exactly the
-// field names of protocol/sluice-ingest.md §3–§5; unknown optional fields
+// field names of docs/ingest-contract.md §3–§5; unknown optional fields
 // are omitted, never null.
 
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // The derived texts and numbers of a job event: `error` from Celery's
 // exception repr or traceback, and `progress` from custom events
-// (protocol/sluice-ingest.md §4).
+// (docs/ingest-contract.md §4).
 
 #include <optional>
 #include <string>
@@ -10,7 +10,7 @@
 namespace sluice::track {
 
 // The exception text, or — when it is a useless wrapper such as
-// "ExceptionWithTraceback()" (solo pool, billiard >= 4.1; celery-events.md
+// "ExceptionWithTraceback()" (solo pool, billiard >= 4.1; docs/celery-protocol.md
 // §4.3) or empty — the last non-blank line of the traceback. Truncated to
 // the contract's limit.
 std::optional<std::string> job_error(const std::optional<std::string>& exception,

@@ -127,7 +127,7 @@ std::optional<TaskView> JobTracker::view(std::string_view uuid) const {
                   job_state_of(record->phase), record->attempt, text_of(pool, record->worker)};
 }
 
-// Late events still add what they know (celery-events.md §6.2): a late
+// Late events still add what they know (docs/celery-protocol.md §6.2): a late
 // task-received still names the task, a late task-sent still gives its queue.
 void JobTracker::merge_context(TaskRecord& record, const CeleryEvent& event, EventKind kind, EpochMillis ts) {
   StringPool& pool = table_.strings();
@@ -165,7 +165,7 @@ void JobTracker::merge_sent(TaskRecord& record, const CeleryEvent& event, EpochM
 }
 
 // Set once: a retry's new message claims parent_id == root_id == its own
-// uuid (celery-events.md §4.3), which must not replace the real parent.
+// uuid (docs/celery-protocol.md §4.3), which must not replace the real parent.
 // Only ids of kind uuid or pooled take TaskExtras: a root that is the task
 // itself, the usual case, is the kind alone.
 void JobTracker::merge_references(TaskRecord& record, const CeleryEvent& event) {
@@ -182,7 +182,7 @@ void JobTracker::merge_references(TaskRecord& record, const CeleryEvent& event) 
   }
 }
 
-// Custom task-* events never change the state (sluice-ingest.md §6); one
+// Custom task-* events never change the state (docs/ingest-contract.md §6); one
 // that carries a ratio re-sends the current state with `progress`.
 void JobTracker::apply_progress(TaskRecord& record, const CeleryEvent& event, EpochMillis ts,
                                 std::vector<IngestEvent>& out) {

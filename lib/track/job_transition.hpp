@@ -1,6 +1,6 @@
 #pragma once
 // The job state machine: which Celery task events move a job and which are
-// late (protocol/celery-events.md §6.2 precedence, sluice-ingest.md §6
+// late (docs/celery-protocol.md §6.2 precedence, docs/ingest-contract.md §6
 // mapping). Pure functions over a TaskRecord's phase and attempt.
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Length limits of the ingest contract (protocol/sluice-ingest.md §4), in
+// Length limits of the ingest contract (docs/ingest-contract.md §4), in
 // bytes, applied UTF-8 safely (common/utf8.hpp) before anything is sent.
 
 #include <cstddef>

@@ -25,7 +25,8 @@ HoldReason ReorderBuffer::reason(std::string_view uuid) const {
   return it == groups_.end() ? HoldReason::none : it->second.reason;
 }
 
-bool ReorderBuffer::hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted) {
+bool ReorderBuffer::hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted,
+                         bool ahead) {
   const std::size_t bytes = approximate_bytes(event);
   if (bytes > max_bytes_) return false;
   while (!groups_.empty() && (held_events_ >= max_events_ || held_bytes_ + bytes > max_bytes_)) {
@@ -37,7 +38,8 @@ bool ReorderBuffer::hold(const decode::CeleryEvent& event, HoldReason reason, Cl
     order_.emplace_back(next_sequence_++, event.uuid);
   }
   it->second.reason = reason;
-  it->second.events.push_back(event);
+  auto& events = it->second.events;
+  events.insert(ahead ? events.begin() : events.end(), event);
   it->second.bytes += bytes;
   ++held_events_;
   held_bytes_ += bytes;

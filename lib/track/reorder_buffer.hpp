@@ -4,7 +4,7 @@
 // budget, since a held event may carry a long traceback) until the
 // event that gives them context arrives — the task's sent/received, its
 // task-sent (for the queue), or the task-retried that precedes a new attempt
-// (celery-events.md §4.4). Events of one task stay in order; a task's events
+// (docs/celery-protocol.md §4.4). Events of one task stay in order; a task's events
 // leave together.
 
 #include <chrono>
@@ -35,11 +35,14 @@ class ReorderBuffer {
 
   // Holds `event` behind the ones already held for its task (starting a new
   // group if none); the group now waits for `reason`, its window unchanged.
-  // To stay within the bounds the oldest
-  // groups are handed back in `evicted`, to be applied as they are. False
-  // (nothing held) when the event alone exceeds the byte budget.
-  bool hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted);
-  // Takes every event held for `uuid`, in arrival order.
+  // `ahead` puts it before them instead: context that arrived (a
+  // task-received naming the task) goes out before the events it names.
+  // To stay within the bounds the oldest groups are handed back in
+  // `evicted`, to be applied as they are. False (nothing held) when the
+  // event alone exceeds the byte budget.
+  bool hold(const decode::CeleryEvent& event, HoldReason reason, Clock::time_point now, Events& evicted,
+            bool ahead = false);
+  // Takes every event held for `uuid`, in the order they were held.
   Events release(std::string_view uuid);
   // Takes the oldest group whose window has passed, and what it waited for;
   // false when none has.

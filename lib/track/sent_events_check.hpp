@@ -1,6 +1,6 @@
 #pragma once
 // SentEventsCheck: do the producers send task-sent? Only clients with
-// task_send_sent_event=True do (protocol/celery-events.md §4.3); without it
+// task_send_sent_event=True do (docs/celery-protocol.md §4.3); without it
 // jobs have no `queued` state and no queue name. Evidence: a run of distinct
 // tasks received by workers with no task-sent at all in between, the run
 // complete for at least `lag` (task-sent comes from another process and

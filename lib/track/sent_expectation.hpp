@@ -2,10 +2,12 @@
 // SentExpectation: is a task-sent worth waiting for? Only producers with
 // task_send_sent_event=True send one (Celery's default is False), so the
 // tracker holds a task-received of an unknown task for its task-sent (and
-// queue) only while task-sent events are seen: any task-sent says yes; a run
-// of `misses_needed` held groups whose window ended without their task-sent
-// says no, until the next task-sent. Without this, every task of a
-// deployment that never sends task-sent would wait a whole window.
+// queue) only while task-sent events may come: from the start (so that the
+// first task after a restart gets its queue too) and after any task-sent.
+// A run of `misses_needed` held tasks whose window ended without their
+// task-sent says no, until the next task-sent. Without this, every task of
+// a deployment that never sends task-sent would wait a whole window; with
+// it, only its first `misses_needed` tasks do.
 
 #include <cstddef>
 
@@ -28,7 +30,7 @@ class SentExpectation {
  private:
   std::size_t misses_needed_;
   std::size_t misses_ = 0;
-  bool expected_ = false;
+  bool expected_ = true;
 };
 
 }  // namespace sluice::track

@@ -17,17 +17,26 @@ std::string and_more(std::size_t others) {
   return " (and " + std::to_string(others) + " more worker" + (others == 1 ? "" : "s") + ")";
 }
 
-std::string silence_message(const std::string& node, std::size_t others, const TaskEventSilence::Rules& rules) {
+std::string silence_message(const std::string& node, std::size_t others, TaskEventSilence::Finding finding,
+                            const TaskEventSilence::Rules& rules) {
+  using Finding = TaskEventSilence::Finding;
   const auto window = std::chrono::duration_cast<std::chrono::seconds>(rules.window).count();
   std::string text = "worker " + node + and_more(others) + " ran tasks but sent no task events for over " +
                      std::to_string(window) + "s";
-  if (!rules.needs_broadcast) {
+  if (finding == Finding::events_off) {
     return text + ", and SLUICE_ENABLE_EVENTS=false: start the workers with -E "
                   "(worker_send_task_events=True) or let sluiced broadcast enable_events";
   }
-  return text + " although enable_events was broadcast: the workers' remote control may be disabled "
-                "(worker_enable_remote_control=False) or listen on another exchange, db or key prefix "
-                "(check SLUICE_CONTROL_EXCHANGE, SLUICE_GLOBAL_KEYPREFIX); or start the workers with -E";
+  if (finding == Finding::never_reached) {
+    return text + ": enable_events was broadcast but never reached it (the PUBLISH receiver count never grew "
+                  "for it and it did not answer the heartbeat broadcast), so it does not listen to remote "
+                  "control on this broker: remote control may be disabled (worker_enable_remote_control=False) "
+                  "or on another exchange, db or key prefix (check SLUICE_CONTROL_EXCHANGE, "
+                  "SLUICE_GLOBAL_KEYPREFIX); or start the workers with -E";
+  }
+  return text + " although enable_events reached it: the worker ignores the remote command (its tasks may "
+                "be declared with send_events=False, or its remote control commands are restricted); start "
+                "the workers with -E (worker_send_task_events=True)";
 }
 
 std::string sent_missing_message(std::size_t tasks) {
@@ -42,12 +51,6 @@ std::string drift_message(const std::string& node, double drift, std::size_t oth
   return "clock of worker " + node + and_more(others) + " is " + std::to_string(seconds) + "s " +
          (drift > 0 ? "ahead of" : "behind") + " local time (more than " + std::to_string(std::llround(threshold)) +
          "s): the times it reports are off and Celery's own monitors warn too; synchronise the clocks (NTP)";
-}
-
-// Task events a worker sends only when task events are on; custom task-*
-// events flow even when they are off (§4.3), and task-sent comes from clients.
-bool shows_task_events_on(EventKind kind) {
-  return is_task_kind(kind) && kind != EventKind::task_sent && kind != EventKind::task_custom;
 }
 
 }  // namespace
@@ -105,6 +108,9 @@ void StreamDiagnostics::on_worker_event(const CeleryEvent& event, EventKind kind
     record->silence.restart(now);
     record->balance.restart();
   } else {
+    // A reduced heartbeat answers a heartbeat broadcast, which sluiced sends
+    // right after an enable_events: both reached the worker.
+    if (!event.processed && !event.active && !event.loadavg) record->silence.on_reached(now);
     record->drift.on_heartbeat(event.timestamp - wall_now, options_.drift_threshold_seconds, now);
   }
   // Reduced heartbeats (the answer to a `heartbeat` broadcast) carry no counter (§4.2).
@@ -113,8 +119,13 @@ void StreamDiagnostics::on_worker_event(const CeleryEvent& event, EventKind kind
   record->silence.on_processed(*event.processed, now, last_broadcast_, options_.silence);
 }
 
+void StreamDiagnostics::on_worker_reached(std::string_view node, Clock::time_point now) {
+  if (Record* record = find_or_insert(node, now)) record->silence.on_reached(now);
+}
+
 std::vector<Warning> StreamDiagnostics::evaluate(Clock::time_point now) {
   const std::string* silent = nullptr;  // the first by name, so the message stays put
+  auto silent_finding = TaskEventSilence::Finding::none;
   std::size_t silent_count = 0;
   const std::string* drifting = nullptr;  // the one that drifts most
   double worst = 0;
@@ -127,9 +138,13 @@ std::vector<Warning> StreamDiagnostics::evaluate(Clock::time_point now) {
       continue;
     }
     max_drift_ = std::max(max_drift_, std::abs(record.drift.last_drift()));
-    if (record.silence.silent_while_working(now, options_.silence)) {
+    if (const auto finding = record.silence.silent_while_working(now, options_.silence);
+        finding != TaskEventSilence::Finding::none) {
       ++silent_count;
-      if (!silent || node < *silent) silent = &node;
+      if (!silent || node < *silent) {
+        silent = &node;
+        silent_finding = finding;
+      }
     }
     if (record.drift.drifting()) {
       ++drifting_count;
@@ -142,7 +157,7 @@ std::vector<Warning> StreamDiagnostics::evaluate(Clock::time_point now) {
   }
   std::vector<Warning> active;
   if (silent) {
-    active.push_back({std::string(kTaskEventsDisabled), silence_message(*silent, silent_count - 1, options_.silence)});
+    active.push_back({std::string(kTaskEventsDisabled), silence_message(*silent, silent_count - 1, silent_finding, options_.silence)});
   }
   if (sent_.missing(now, options_.sent_missing_lag)) {
     active.push_back({std::string(kTaskSentEventsMissing), sent_missing_message(sent_.tasks_needed())});

@@ -54,6 +54,8 @@ class StreamDiagnostics {
   void on_event(const decode::CeleryEvent& event, Clock::time_point now, double wall_now);
   // sluiced published enable_events at `now`.
   void on_enable_events_broadcast(Clock::time_point now) { last_broadcast_ = now; }
+  // ... and its receiver count showed that it reached this new worker.
+  void on_worker_reached(std::string_view node, Clock::time_point now);
   // The warnings active at `now`, in kStreamDiagnosticIds order; forgets
   // workers silent for longer than worker_forget.
   std::vector<Warning> evaluate(Clock::time_point now);

@@ -1,6 +1,6 @@
 #pragma once
 // TaskRecord: what the task table remembers per task uuid — the context that
-// later Celery events lack (protocol/celery-events.md §6.2) — in 72 bytes:
+// later Celery events lack (docs/celery-protocol.md §6.2) — in 72 bytes:
 // ids as 16 bytes, strings as StringPool ids, times as epoch milliseconds.
 // What few tasks have (a parent, a root other than themselves, an ETA, an
 // expiry) lives in a separate TaskExtras of 48 bytes, which the table hands

@@ -61,8 +61,10 @@ void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Cl
   if (kind == EventKind::task_sent) sent_.on_sent();
   HoldReason reason = reorder_.reason(event.uuid);
   // A task-received that names a held task still lacks its queue when a
-  // task-sent is due: the group waits on for the task-sent instead.
-  if (reason == HoldReason::unknown_task && kind == EventKind::task_received && sent_.expected()) {
+  // task-sent is due: the group waits on for the task-sent instead, the
+  // task-received first, as if it had come first.
+  const bool names_held = reason == HoldReason::unknown_task && kind == EventKind::task_received;
+  if (names_held && sent_.expected()) {
     reason = HoldReason::awaiting_sent;
   } else if (reason != HoldReason::none && releases(reason, kind)) {
     jobs_.apply(event, kind, out);
@@ -75,9 +77,10 @@ void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Cl
     return;
   }
   ReorderBuffer::Events evicted;
-  if (!reorder_.hold(event, reason, now, evicted)) {  // too large to hold: no waiting
+  if (!reorder_.hold(event, reason, now, evicted, names_held)) {  // too large to hold: no waiting
+    if (names_held) jobs_.apply(event, kind, out);
     apply_all(reorder_.release(event.uuid), out);
-    jobs_.apply(event, kind, out);
+    if (!names_held) jobs_.apply(event, kind, out);
     return;
   }
   ++counters_.reorder_held;

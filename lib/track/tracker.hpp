@@ -1,6 +1,6 @@
 #pragma once
 // Tracker: the track stage. Decoded Celery events and time ticks in, Sluice
-// ingest events out (protocol/sluice-ingest.md §3–§6). Pure: no I/O, the
+// ingest events out (docs/ingest-contract.md §3–§6). Pure: no I/O, the
 // clock is a parameter; the app arms one timer at next_deadline().
 
 #include <array>

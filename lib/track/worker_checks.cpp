@@ -30,11 +30,28 @@ std::uint64_t ProcessedBalance::on_processed(long long processed) {
   return static_cast<std::uint64_t>(more);
 }
 
-void TaskEventSilence::restart(Clock::time_point now) {
-  since_ = now;
+void TaskEventSilence::forget_evidence() {
   broadcast_.reset();
   mark_.reset();
   grew_at_.reset();
+}
+
+void TaskEventSilence::restart(Clock::time_point now) {
+  since_ = now;
+  reached_ = false;
+  forget_evidence();
+}
+
+void TaskEventSilence::on_task_event(Clock::time_point now) {
+  since_ = now;
+  forget_evidence();
+}
+
+void TaskEventSilence::on_reached(Clock::time_point now) {
+  if (reached_) return;
+  reached_ = true;
+  forget_evidence();
+  broadcast_ = now;  // what reached it was an enable_events
 }
 
 void TaskEventSilence::on_processed(long long processed, Clock::time_point now,
@@ -55,8 +72,10 @@ void TaskEventSilence::on_processed(long long processed, Clock::time_point now,
   }
 }
 
-bool TaskEventSilence::silent_while_working(Clock::time_point now, const Rules& rules) const {
-  return grew_at_ && now - *grew_at_ >= rules.lag && now - since_ >= rules.window;
+TaskEventSilence::Finding TaskEventSilence::silent_while_working(Clock::time_point now, const Rules& rules) const {
+  if (!grew_at_ || now - *grew_at_ < rules.lag || now - since_ < rules.window) return Finding::none;
+  if (!rules.needs_broadcast) return Finding::events_off;
+  return reached_ ? Finding::ignores_broadcast : Finding::never_reached;
 }
 
 }  // namespace sluice::track

@@ -14,7 +14,7 @@ namespace sluice::track {
 
 // Clock drift of one worker: |worker timestamp − local wall clock| over a
 // threshold on consecutive heartbeats (Celery itself warns past 16 s,
-// protocol/celery-events.md §8). Only heartbeats count: task events may be
+// docs/celery-protocol.md §8). Only heartbeats count: task events may be
 // buffered and published late (§4.4). An over-threshold heartbeat counts as
 // evidence only when it arrived at least kMinSpacing after the last one
 // that counted, so a burst of heartbeats that the worker buffered during
@@ -65,7 +65,11 @@ class ProcessedBalance {
 // legitimately sends heartbeats and nothing else, so this needs evidence:
 // `processed` grew after an enable_events broadcast that followed the
 // worker's last task event (or its start), and still no task event came for
-// the whole silence window.
+// the whole silence window. A worker runs its first tasks blind until the
+// broadcast reaches it (Celery subscribes to the pidbox channel after
+// announcing itself): when a broadcast demonstrably reaches it (the PUBLISH
+// receiver count covered it, or it answered a heartbeat broadcast), the
+// evidence starts over, so tasks run before that never count.
 class TaskEventSilence {
  public:
   struct Rules {
@@ -73,21 +77,32 @@ class TaskEventSilence {
     Clock::duration lag{std::chrono::seconds(5)};      // for batched task events to arrive after a heartbeat
     bool needs_broadcast = true;                       // false when sluiced never broadcasts (read-only)
   };
+  enum class Finding {
+    none,
+    events_off,        // read-only: nothing turns its events on
+    never_reached,     // broadcasts went out, none demonstrably reached it
+    ignores_broadcast  // reached, and still no task events
+  };
 
   // A reading taken right after a broadcast may predate the worker acting on it.
   static constexpr Clock::duration kBroadcastSettle = std::chrono::seconds(1);
 
   explicit TaskEventSilence(Clock::time_point now) : since_(now) {}
 
-  void restart(Clock::time_point now);  // first sight, worker-online
-  void on_task_event(Clock::time_point now) { restart(now); }
+  void restart(Clock::time_point now);  // first sight, worker-online: a new process
+  void on_task_event(Clock::time_point now);
+  // An enable_events broadcast demonstrably reached this worker at `now`.
+  void on_reached(Clock::time_point now);
   // A full reading; `last_broadcast`: when enable_events was last published.
   void on_processed(long long processed, Clock::time_point now, std::optional<Clock::time_point> last_broadcast,
                     const Rules& rules);
-  bool silent_while_working(Clock::time_point now, const Rules& rules) const;
+  Finding silent_while_working(Clock::time_point now, const Rules& rules) const;
 
  private:
+  void forget_evidence();
+
   Clock::time_point since_;                     // last task event, or start
+  bool reached_ = false;                        // a broadcast reached this process
   std::optional<Clock::time_point> broadcast_;  // a broadcast after since_
   std::optional<long long> mark_;               // processed once that broadcast had time to arrive
   std::optional<Clock::time_point> grew_at_;    // first reading above the mark

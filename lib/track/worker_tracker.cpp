@@ -53,6 +53,8 @@ void WorkerTracker::on_worker_event(const CeleryEvent& event, EventKind kind, Cl
     record.last_sender_ms = ts;
   }
   set_state(record, next, ts, now, out);
+  if (!record.closed) touch(record);
+  note_deadline(record);
 }
 
 void WorkerTracker::on_task_activity(std::string_view node, double timestamp, Clock::time_point now,
@@ -68,13 +70,22 @@ void WorkerTracker::on_task_activity(std::string_view node, double timestamp, Cl
   if (!record.known_state || record.worker.state == WorkerState::offline) {
     set_state(record, WorkerState::online, ts, now, out);
   }
+  touch(record);
+  note_deadline(record);
 }
 
+// The walk runs only once the lower bound is reached (not on every tick of
+// the reorder window), and leaves the bound exact.
 void WorkerTracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out) {
+  if (!earliest_ || now < *earliest_) return;
+  earliest_.reset();
   for (auto& [node, record] : workers_) {
-    if (!record.known_state || record.worker.state == WorkerState::offline) continue;
+    if (!live(record)) continue;
     const auto silence = now - record.last_seen;
-    if (silence < timeout_of(record)) continue;
+    if (silence < timeout_of(record)) {
+      note_deadline(record);
+      continue;
+    }
     // Dated on the worker's own clock, like every other event of it.
     const EpochMillis ts =
         record.last_sender_ms + std::chrono::duration_cast<std::chrono::milliseconds>(silence).count();
@@ -82,14 +93,15 @@ void WorkerTracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out
   }
 }
 
-std::optional<Clock::time_point> WorkerTracker::next_deadline() const {
-  std::optional<Clock::time_point> earliest;
-  for (const auto& [node, record] : workers_) {
-    if (!record.known_state || record.worker.state == WorkerState::offline) continue;
-    const Clock::time_point deadline = record.last_seen + timeout_of(record);
-    if (!earliest || deadline < *earliest) earliest = deadline;
-  }
-  return earliest;
+void WorkerTracker::note_deadline(const Record& record) {
+  if (!live(record)) return;
+  const Clock::time_point deadline = record.last_seen + timeout_of(record);
+  if (!earliest_ || deadline < *earliest_) earliest_ = deadline;
+}
+
+void WorkerTracker::touch(Record& record) {
+  Order& order = live(record) || !record.known_state ? live_order_ : offline_order_;
+  order.splice(order.end(), order, record.order);
 }
 
 WorkerCounts WorkerTracker::counts() const {
@@ -115,25 +127,22 @@ std::optional<Worker> WorkerTracker::view(std::string_view node) const {
 WorkerTracker::Record& WorkerTracker::find_or_insert(std::string_view node, Clock::time_point now) {
   if (auto it = workers_.find(node); it != workers_.end()) return it->second;
   if (workers_.size() >= std::max<std::size_t>(options_.max_workers, 1)) evict_one();
-  Record& record = workers_[std::string(node)];
-  record.worker.external_id = std::string(node);
-  record.worker.hostname = std::string(node);
+  auto [it, inserted] = workers_.try_emplace(std::string(node));
+  Record& record = it->second;
+  record.worker.external_id = it->first;
+  record.worker.hostname = it->first;
   record.last_seen = now;
+  record.order = live_order_.insert(live_order_.end(), std::string_view(it->first));  // keys never move
   return record;
 }
 
-// Bounded like the task table: the quietest offline worker goes first.
+// Bounded like the task table: the first worker gone offline goes first,
+// else the one heard from least recently. O(1).
 void WorkerTracker::evict_one() {
-  auto victim = workers_.end();
-  for (auto it = workers_.begin(); it != workers_.end(); ++it) {
-    const bool offline = it->second.worker.state == WorkerState::offline;
-    if (victim == workers_.end()) {
-      victim = it;
-      continue;
-    }
-    const bool victim_offline = victim->second.worker.state == WorkerState::offline;
-    if (offline != victim_offline ? offline : it->second.last_seen < victim->second.last_seen) victim = it;
-  }
+  Order& order = offline_order_.empty() ? live_order_ : offline_order_;
+  if (order.empty()) return;
+  auto victim = workers_.find(order.front());
+  order.pop_front();
   if (victim == workers_.end()) return;
   workers_.erase(victim);
   ++evictions_;
@@ -160,6 +169,12 @@ void WorkerTracker::merge_fields(Record& record, const CeleryEvent& event, bool 
 void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts, Clock::time_point now,
                               std::vector<IngestEvent>& out) {
   const bool changed = !record.known_state || record.worker.state != state;
+  const bool was_offline = record.known_state && record.worker.state == WorkerState::offline;
+  if (was_offline != (state == WorkerState::offline)) {  // changes recency list
+    Order& from = was_offline ? offline_order_ : live_order_;
+    Order& to = was_offline ? live_order_ : offline_order_;
+    to.splice(to.end(), from, record.order);
+  }
   record.worker.state = state;
   record.known_state = true;
   const bool due = record.last_sent && now - *record.last_sent >= options_.refresh_interval;
@@ -168,7 +183,7 @@ void WorkerTracker::set_state(Record& record, WorkerState state, EpochMillis ts,
   record.last_sent = now;
 }
 
-// Celery's own rule is 2 x freq (celery-events.md §8); the configured
+// Celery's own rule is 2 x freq (docs/celery-protocol.md §8); the configured
 // timeout is the floor so a slow heartbeat never flaps offline and online.
 Clock::duration WorkerTracker::timeout_of(const Record& record) const {
   const Clock::duration floor = options_.offline_timeout;

@@ -1,12 +1,13 @@
 #pragma once
 // WorkerTracker: the worker table keyed by node name and its liveness clock
-// (protocol/celery-events.md §4.2, §8; sluice-ingest.md §5–§6). Sends a
+// (docs/celery-protocol.md §4.2, §8; docs/ingest-contract.md §5–§6). Sends a
 // worker_state_change when the state changes and otherwise at most once per
 // refresh interval — never once per heartbeat.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,14 +50,21 @@ class WorkerTracker {
   // Workers silent for longer than their timeout go offline.
   void on_tick(Clock::time_point now, std::vector<IngestEvent>& out);
 
-  std::optional<Clock::time_point> next_deadline() const;
+  // Never later than the earliest moment a live worker may fall silent; may
+  // be earlier (a worker heard from since), and on_tick() then just finds
+  // the exact one. O(1): the pipeline asks after every message.
+  std::optional<Clock::time_point> next_deadline() const { return earliest_; }
   WorkerCounts counts() const;
   std::optional<Worker> view(std::string_view node) const;
   std::uint64_t evictions() const { return evictions_; }
 
  private:
+  // Recency order for eviction, offline workers apart: the keys of workers_.
+  using Order = std::list<std::string_view>;
+
   struct Record {
     Worker worker;
+    Order::iterator order;
     std::optional<double> freq;      // heartbeat interval of full events
     Clock::time_point last_seen{};   // receive time of the last sign of life
     EpochMillis last_sender_ms = 0;  // the sender's clock at that moment
@@ -67,6 +75,9 @@ class WorkerTracker {
 
   Record& find_or_insert(std::string_view node, Clock::time_point now);
   void evict_one();
+  void touch(Record& record);          // heard from now: last in its recency list
+  void note_deadline(const Record& record);
+  bool live(const Record& record) const { return record.known_state && record.worker.state != WorkerState::offline; }
   void merge_fields(Record& record, const decode::CeleryEvent& event, bool full);
   void set_state(Record& record, WorkerState state, EpochMillis ts, Clock::time_point now,
                  std::vector<IngestEvent>& out);
@@ -80,6 +91,9 @@ class WorkerTracker {
 
   WorkerOptions options_;
   std::unordered_map<std::string, Record, NodeHash, std::equal_to<>> workers_;
+  Order live_order_;     // least recently heard from first
+  Order offline_order_;  // first gone first
+  std::optional<Clock::time_point> earliest_;  // a lower bound of live deadlines; none: no live worker
   std::uint64_t evictions_ = 0;
 };
 

@@ -11,14 +11,15 @@
 #include <nlohmann/json.hpp>
 
 #include "support/blocking_redis.hpp"
+#include "support/celery_events.hpp"
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
+#include "support/sluiced_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "support/wait_until.hpp"
-#include "unit/decode/payloads.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -28,28 +29,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kRedisPassword = "e2e-health-Secret-5521";
 constexpr const char* kConnectionId = "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90";
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// A Celery event published as Celery does: a kombu envelope on
-// /0.celeryev/<routing key>, the routing key being the type with its first
-// '-' made a '.' (protocol/celery-events.md §2–§3).
-void publish_event(BlockingRedis& client, const json& event) {
-  std::string routing_key = event["type"];
-  routing_key[routing_key.find('-')] = '.';
-  auto spec = decode::testing::envelope_of(event.dump());
-  spec.routing_key = routing_key;
-  client.publish("/0.celeryev/" + routing_key, decode::testing::kombu_payload(spec));
-}
-
-json worker_event(const std::string& type, const std::string& node, double timestamp, long long processed) {
-  return {{"type", type},        {"hostname", node},          {"timestamp", timestamp},     {"utcoffset", 0},
-          {"pid", 4242},         {"clock", 1},                {"freq", 2.0},                {"active", 0},
-          {"processed", processed}, {"loadavg", {0.1, 0.1, 0.1}}, {"sw_ident", "py-celery"}, {"sw_ver", "5.2.6"},
-          {"sw_sys", "Linux"}};
-}
 
 json task_event(const std::string& type, const std::string& uuid, const std::string& node) {
   json event = {{"type", type}, {"uuid", uuid},   {"hostname", node},
@@ -140,15 +119,7 @@ class Daemon {
   std::uint16_t port = 0;
 
  private:
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  std::uint16_t health_port() const {
-    const std::string text = log();
-    const auto line = text.find("health endpoint listening");
-    if (line == std::string::npos) return 0;
-    const auto at = text.find(" port=", line);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-  }
+  std::uint16_t health_port() const { return SluicedProcess::health_port_in(log()); }
 };
 
 TEST(DaemonHealth, FollowsRedisAndMetricsMoveAsEventsFlow) {

@@ -1,5 +1,5 @@
 #pragma once
-// The event envelope of the ingest contract (protocol/sluice-ingest.md §3–§5)
+// The event envelope of the ingest contract (docs/ingest-contract.md §3–§5)
 // as a checker, for the test ingest server and end-to-end tests: returns the
 // problems as {"path", "message"} objects, like the API's error.details.
 

@@ -57,7 +57,12 @@ std::optional<Fault> IngestLedger::take_fault() {
 
 Answer IngestLedger::decide(RecordedRequest& request) {
   if (auto fault = take_fault()) {
-    Answer answer = error_answer(fault->status, fault->error_code, "injected fault");
+    std::string message = fault->message.empty() ? "injected fault" : fault->message;
+    if (const auto at = message.find("{authorization}"); at != std::string::npos) {
+      message.replace(at, 15, request.header("authorization"));
+    }
+    Answer answer = error_answer(fault->status, fault->error_code, message);
+    if (!fault->body.empty()) answer.body = fault->body;
     answer.retry_after = fault->retry_after;
     answer.delay = fault->delay;
     return answer;

@@ -30,10 +30,14 @@ struct Fault {
   std::string retry_after;              // sent as Retry-After when not empty
   std::chrono::milliseconds delay{0};   // wait this long before answering
   std::string error_code;               // error.code; derived from the status when empty
+  // error.message; "injected fault" when empty. "{authorization}" in it is
+  // replaced by the request's Authorization header, as careless APIs echo it.
+  std::string message;
+  std::string body;                     // sent as is instead of the error document when not empty
 
   static Fault answer(int status, std::string retry_after = "",
                       std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
-    return Fault{status, std::move(retry_after), delay, ""};
+    return Fault{status, std::move(retry_after), delay, "", "", ""};
   }
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Reads the few envelope fields tests care about (protocol/celery-events.md
+// Reads the few envelope fields tests care about (docs/celery-protocol.md
 // §3) without the decode stage: the pidbox method, the routing key, and the
 // event types inside an event message.
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "support/http_probe.hpp"
+#include "support/sluiced_process.hpp"
 #include "support/test_paths.hpp"
 #include "support/wait_until.hpp"
 
@@ -19,16 +20,7 @@ SluicedDaemon::SluicedDaemon(const std::string& redis_url, const Env& more_env) 
              {"SLUICE_RECONNECT_MAX", "200ms"}};
   env.insert(env.end(), more_env.begin(), more_env.end());
   process_ = std::make_unique<ChildProcess>(ProcessSpec{{SLUICED_BINARY}, env, "", dir_.file("sluiced.log")});
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  wait_until(
-      [&] {
-        const std::string text = log();
-        const auto line = text.find("health endpoint listening");
-        const auto at = line == std::string::npos ? line : text.find(" port=", line);
-        if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-        return port_ != 0;
-      },
-      20s);
+  wait_until([&] { return (port_ = SluicedProcess::health_port_in(log())) != 0; }, 20s);
 }
 
 std::string SluicedDaemon::log() const { return read_file(dir_.file("sluiced.log")); }

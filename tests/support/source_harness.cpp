@@ -29,7 +29,7 @@ source::BroadcastOptions test_broadcast_options(const config::RedisUrl& url, Dur
   o.connect.client_name = "sluiced-control";
   o.pidbox_channel = "/" + std::to_string(url.db) + ".celery.pidbox";
   o.pidbox_exchange = "celery.pidbox";
-  o.interval = interval;
+  o.timing.slow = interval;
   o.retry_min = 20ms;
   o.retry_max = 200ms;
   return o;
@@ -47,7 +47,7 @@ SourceHarness::SourceHarness(source::SubscriberOptions subscriber, std::optional
       io_.executor(), std::move(subscriber), log_, metrics_,
       [record, control](source::RedisMessage&& m) {
         // The daemon reacts to a decoded worker-online; the envelope's routing key is enough here.
-        if (control && routing_key_of(m.payload) == "worker.online") control->on_worker_online();
+        if (control && routing_key_of(m.payload) == "worker.online") control->on_worker_appeared("worker@harness");
         record(std::move(m));
       },
       42);

@@ -58,7 +58,9 @@ TEST(HostileMessages, EachCostsOneCountBoundedMemoryAndNeverSilencesHealth) {
     EXPECT_EQ(counted(daemon), before + 1);
     const bool valid_event = std::string_view(shape.name) == "json-long-string";  // one event, its text cut
     EXPECT_EQ(daemon.total("sluiced_decode_errors_total"), errors + (valid_event ? 0 : 1));
-    EXPECT_LE(daemon.memory_kb("VmHWM"), baseline + kMemoryBoundKb);
+    const long peak = daemon.memory_kb("VmHWM");
+    EXPECT_LE(peak, baseline + kMemoryBoundKb);
+    RecordProperty(std::string(shape.name) + "_peak_kb_over_baseline", std::to_string(peak - baseline));
     EXPECT_EQ(daemon.health_status(), 200);
   }
   EXPECT_LE(daemon.memory_kb("VmRSS"), baseline + kMemoryBoundKb);

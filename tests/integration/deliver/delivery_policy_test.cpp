@@ -1,4 +1,4 @@
-// Every row of the status table (protocol/sluice-ingest.md §2), measured on
+// Every row of the status table (docs/ingest-contract.md §2), measured on
 // the wire against the local test ingest server.
 #include <gtest/gtest.h>
 

@@ -17,10 +17,11 @@ using testing::TestConnection;
 
 constexpr const char* kGetHealth = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
-TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
+TEST(HealthServerLimits, ABurstBeyondTheCapKeepsTheNewestAndLeavesNothingBehind) {
   HealthServerLimits limits;
   limits.max_connections = 4;
-  limits.timeout = 60s;  // the held connections must not time out during the test
+  limits.idle_timeout = 60s;  // the held connections must not time out during the test
+  limits.timeout = 60s;
   LiveHealthServer live(limits);
   live.set_report(healthy_report());
   constexpr int kClients = 60;
@@ -30,25 +31,53 @@ TEST(HealthServerLimits, BurstBeyondTheCapIsRefusedAndLeavesNothingBehind) {
     ASSERT_TRUE(c) << "connect " << i;
     clients.push_back(std::move(*c));
   }
-  // The first four accepted hold their slots (no request yet): all others are refused.
-  ASSERT_TRUE(wait_until([&] { return live.sample("sluiced_health_connections_refused_total") == kClients - 4; }));
+  // None has sent a request: each newcomer takes the slot of the oldest.
+  ASSERT_TRUE(wait_until([&] { return live.sample("sluiced_health_connections_evicted_total") == kClients - 4; }));
   EXPECT_EQ(live.open_connections(), 4u);
+  EXPECT_EQ(live.sample("sluiced_health_connections_refused_total"), 0);
 
-  int answered = 0, refused = 0;
-  for (auto& c : clients) {
-    c.send(kGetHealth);  // may fail on a refused connection: that is the point
-    auto reply = testing::parse_http_reply(c.read_until_closed());
-    (reply && reply->status == 200) ? ++answered : ++refused;
-    c.close();  // the server lingers until the client closes too
+  std::vector<int> answered;
+  for (int i = 0; i < kClients; ++i) {
+    clients[i].send(kGetHealth);  // may fail on a closed connection: that is the point
+    auto reply = testing::parse_http_reply(clients[i].read_until_closed());
+    if (reply && reply->status == 200) answered.push_back(i);
+    clients[i].close();  // the server lingers until the client closes too
   }
-  EXPECT_EQ(answered, 4);
-  EXPECT_EQ(refused, kClients - 4);
+  EXPECT_EQ(answered, (std::vector<int>{kClients - 4, kClients - 3, kClients - 2, kClients - 1}));
   EXPECT_TRUE(wait_until([&] { return live.open_connections() == 0; }));
   EXPECT_EQ(testing::http_get(live.port(), "/health").status, 200);  // still serving afterwards
 }
 
+// The report of the old issue: 32 idle connections, then 100 probes that
+// all went unanswered.
+TEST(HealthServerLimits, IdleConnectionsAtTheCapDoNotStarveProbes) {
+  HealthServerLimits limits;
+  limits.idle_timeout = 60s;
+  limits.timeout = 60s;
+  LiveHealthServer live(limits);
+  live.set_report(healthy_report());
+  std::vector<TestConnection> idle;
+  for (std::size_t i = 0; i < limits.max_connections; ++i) idle.push_back(*TestConnection::open(live.port()));
+  ASSERT_TRUE(wait_until([&] { return live.open_connections() == limits.max_connections; }));
+  int answered = 0;
+  for (int probe = 0; probe < 100; ++probe) answered += testing::http_get(live.port(), "/health").status == 200;
+  EXPECT_EQ(answered, 100);
+}
+
+TEST(HealthServerLimits, AConnectionSendingNothingIsClosedAfterTheIdleTimeout) {
+  HealthServerLimits limits;
+  limits.idle_timeout = 200ms;
+  limits.timeout = 60s;  // a request in progress would have this long
+  LiveHealthServer live(limits);
+  auto client = TestConnection::open(live.port());
+  ASSERT_TRUE(client);
+  EXPECT_TRUE(client->wait_closed());
+  EXPECT_TRUE(wait_until([&] { return live.open_connections() == 0; }));
+}
+
 HealthServerLimits with_timeout(Duration timeout) {
   HealthServerLimits limits;
+  limits.idle_timeout = timeout;
   limits.timeout = timeout;
   return limits;
 }

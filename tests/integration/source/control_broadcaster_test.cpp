@@ -78,7 +78,10 @@ TEST(ControlBroadcaster, EnablesEventsAndAsksForHeartbeatsAfterEverySubscription
   ASSERT_TRUE(daemon.wait_subscribed(2));
   EXPECT_TRUE(workers.wait_for("heartbeat", heartbeats + 1));
   EXPECT_TRUE(workers.wait_for("enable_events", enables + 1));
-  EXPECT_GE(metric_value(daemon.metrics(), "sluiced_control_broadcasts_total{method=\"heartbeat\"}"), 2);
+  // The watcher may see the PUBLISH before the daemon has read its reply.
+  EXPECT_TRUE(wait_until([&] {
+    return metric_value(daemon.metrics(), "sluiced_control_broadcasts_total{method=\"heartbeat\"}") >= 2;
+  }));
 }
 
 TEST(ControlBroadcaster, RepeatsEnableEventsEveryInterval) {
@@ -101,7 +104,9 @@ TEST(ControlBroadcaster, RepeatsEnableEventsEveryInterval) {
 TEST(ControlBroadcaster, WorkerOnlineTriggersEnableEvents) {
   RedisServer server;
   PidboxWatcher workers(server);
-  SourceHarness daemon(test_subscriber_options(server.tcp_url()), test_broadcast_options(server.tcp_url()));
+  auto options = test_broadcast_options(server.tcp_url());
+  options.timing.after_subscription = 0ms;
+  SourceHarness daemon(test_subscriber_options(server.tcp_url()), options);
   ASSERT_TRUE(workers.wait_for("enable_events", 1));
   BlockingRedis client("127.0.0.1", server.port());
   // A worker-online envelope (routing key worker.online), as in the captures.
@@ -109,6 +114,29 @@ TEST(ControlBroadcaster, WorkerOnlineTriggersEnableEvents) {
                  R"({"body": "e30=", "properties": {"delivery_info": {"routing_key": "worker.online"}}})");
   EXPECT_TRUE(workers.wait_for("enable_events", 2));
   EXPECT_EQ(workers.count("heartbeat"), 1u);
+}
+
+// Celery's start race: the worker announces itself, then subscribes to the
+// pidbox channel. The broadcast sent on worker-online reaches nobody; the
+// fast beat goes on until the receiver count covers the newcomer, then stops.
+TEST(ControlBroadcaster, KeepsBroadcastingUntilTheNewWorkerIsCounted) {
+  RedisServer server;
+  auto options = test_broadcast_options(server.tcp_url());  // the slow interval is an hour
+  options.timing.after_subscription = 0ms;
+  SourceHarness daemon(test_subscriber_options(server.tcp_url()), options);
+  ASSERT_TRUE(daemon.wait_subscribed());
+  BlockingRedis client("127.0.0.1", server.port());
+  ASSERT_TRUE(wait_until([&] {
+    return metric_value(daemon.metrics(), "sluiced_control_broadcasts_total{method=\"enable_events\"}") >= 1;
+  }));
+  client.publish("/0.celeryev/worker.online",
+                 R"({"body": "e30=", "properties": {"delivery_info": {"routing_key": "worker.online"}}})");
+  ASSERT_TRUE(wait_until([&] { return metric_value(daemon.metrics(), "sluiced_control_broadcast_pending_workers") == 1; }));
+
+  PidboxWatcher late_worker(server);  // subscribes only now
+  EXPECT_TRUE(late_worker.wait_for("enable_events", 1));
+  ASSERT_TRUE(wait_until([&] { return metric_value(daemon.metrics(), "sluiced_control_broadcast_pending_workers") == 0; }));
+  EXPECT_NE(daemon.log_text().find("enable_events reached a new worker"), std::string::npos) << daemon.log_text();
 }
 
 TEST(ControlBroadcaster, DisabledMeansNoConnectionAndNoBroadcast) {

@@ -1,5 +1,5 @@
 #pragma once
-// Builders of kombu envelopes (protocol/celery-events.md §3) for tests.
+// Builders of kombu envelopes (docs/celery-protocol.md §3) for tests.
 
 #include <optional>
 #include <string>

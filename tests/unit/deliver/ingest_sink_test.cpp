@@ -26,6 +26,18 @@ TEST(ApiError, LongTextIsBounded) {
   EXPECT_LT(error.message.size(), 2100u);
 }
 
+TEST(ApiError, EchoedSecretsAreRedactedBeforeTheTextIsCut) {
+  const Redactor redact({"sk_live_0123456789abcdef"});
+  // The key straddles the cut: cutting first would leave half of it.
+  const std::string padding(1990, 'm');
+  const auto error = parse_api_error(R"({"error":{"code":"X","message":")" + padding +
+                                         R"(sk_live_0123456789abcdef","details":{"authorization":"Bearer sk_other_1"}}})",
+                                     redact);
+  EXPECT_EQ(error.message.find("sk_live_0123"), std::string::npos) << error.message;
+  EXPECT_EQ(error.message.substr(1990, 4), "****");
+  EXPECT_EQ(error.details, R"({"authorization":"Bearer ****"})");
+}
+
 TEST(UserAgent, NamesTheVersion) { EXPECT_EQ(user_agent(), std::string("sluiced/") + SLUICE_VERSION); }
 
 }  // namespace

@@ -49,6 +49,17 @@ TEST(Logger, RedactsSecretsEverywhere) {
   EXPECT_NE(out.str().find("****"), std::string::npos);
 }
 
+TEST(Logger, RedactsSecretShapesAndSecretsThatEscapingWouldChange) {
+  for (Format format : {Format::text, Format::json}) {
+    std::ostringstream out;
+    Logger log(out, Level::debug, format, fixed_clock());
+    log.add_secret(R"(pw"with\quote)");
+    log.log(Level::error, "API said: Bearer sk_live_someone_else", {{"password", R"(pw"with\quote)"}});
+    EXPECT_EQ(out.str().find("sk_live_someone_else"), std::string::npos) << out.str();
+    EXPECT_EQ(out.str().find("with"), std::string::npos) << out.str();
+  }
+}
+
 TEST(Logger, EscapesControlCharactersInText) {
   std::ostringstream out;
   Logger log(out, Level::debug, Format::text, fixed_clock());

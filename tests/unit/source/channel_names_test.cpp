@@ -16,7 +16,7 @@ struct Case {
   std::string pidbox_channel;
 };
 
-// protocol/celery-events.md §2.1 table, plus the daemon's second pattern.
+// docs/celery-protocol.md §2.1 table, plus the daemon's second pattern.
 const std::vector<Case> kTable = {
     {"defaults", {}, {"/0.celeryev/*", "/0.celeryev"}, "/0.celery.pidbox"},
     {"db3", {{"SLUICE_REDIS_URL", "redis://127.0.0.1:6379/3"}}, {"/3.celeryev/*", "/3.celeryev"}, "/3.celery.pidbox"},

@@ -35,7 +35,7 @@ TEST(PidboxMessage, BodyDecodesToExactlyTheProtocolBody) {
 
 TEST(PidboxMessage, EnvelopeEqualsTheVerifiedHandBuiltPayload) {
   // Line 17 of enable-rediscli: make_pidbox_payload.py's disable_events,
-  // which workers obeyed (protocol/celery-events.md §7.2).
+  // which workers obeyed (docs/celery-protocol.md §7.2).
   const auto captured = json::parse(fixture_line("enable-rediscli", 17));
   const PidboxBroadcast same{"disable_events", "celery.pidbox", 1, captured["headers"]["expires"].get<double>(),
                              captured["properties"]["delivery_tag"].get<std::string>()};

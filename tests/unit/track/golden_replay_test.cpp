@@ -109,7 +109,7 @@ Replay replay(const std::string& scenario, Tracker& tracker) {
   return result;
 }
 
-// The Sluice state Celery's final state maps to (sluice-ingest.md §6), with
+// The Sluice state Celery's final state maps to (docs/ingest-contract.md §6), with
 // task-sent/received as queued or scheduled by eta, and rejections terminal.
 JobState expected_state(const json& task, const Replay& replay, const std::string& uuid) {
   if (auto it = replay.last_requeue.find(uuid); it != replay.last_requeue.end()) {

@@ -42,6 +42,12 @@ TEST(JobTransition, FollowsThePrecedenceTable) {
       {P::active, 1, false, K::task_rejected, P::requeued, {}, true, P::requeued, 1},
       {P::requeued, 1, false, K::task_received, P::queued, 0, true, P::queued, 1},
       {P::requeued, 2, false, K::task_received, P::queued, 0, false, P::requeued, 2},
+      // task-cancelled (5.5+ cold shutdown): cancelled, reopened by a redelivery
+      {P::active, 1, false, K::task_cancelled, P::interrupted, {}, true, P::interrupted, 1},
+      {P::none, 1, false, K::task_cancelled, P::interrupted, {}, true, P::interrupted, 1},
+      {P::completed, 1, false, K::task_cancelled, P::interrupted, {}, false, P::completed, 1},
+      {P::interrupted, 1, false, K::task_received, P::queued, 0, true, P::queued, 1},
+      {P::interrupted, 2, false, K::task_received, P::queued, 0, false, P::interrupted, 2},
       // retry cycles
       {P::active, 1, false, K::task_retried, P::retrying, {}, true, P::retrying, 1},
       {P::retrying, 1, false, K::task_received, P::scheduled, 1, true, P::scheduled, 2},
@@ -67,6 +73,10 @@ TEST(JobTransition, TargetPhases) {
   EXPECT_EQ(target_phase(K::task_rejected, false, true), P::requeued);
   EXPECT_EQ(target_phase(K::task_rejected, false, false), P::failed);
   EXPECT_EQ(job_state_of(P::requeued), JobState::queued);
+  EXPECT_EQ(target_phase(K::task_cancelled, false, false), P::interrupted);
+  EXPECT_EQ(job_state_of(P::interrupted), JobState::cancelled);
+  EXPECT_FALSE(is_terminal(P::interrupted));  // a redelivery reopens it
+  EXPECT_TRUE(has_ended(P::interrupted));     // yet it gets a completedAt
 }
 
 TEST(JobTransition, HugeRetriesAreClamped) {

@@ -202,10 +202,12 @@ TEST(MissedEvents, ReducedHeartbeatsAreSkipped) {
 
 // --- task events disabled ------------------------------------------------
 
-// A worker seen at 0, enable_events published just after.
+// A worker seen at 0, enable_events published just after; its answer to
+// the heartbeat broadcast that goes with it shows the broadcast reached it.
 void seen_then_broadcast(Diagnostics& d) {
   d.heartbeat_at(0, 0);
   d.broadcast(500);
+  d.feed(reduced_heartbeat(kT0 + 0.6), 600);
 }
 
 // A worker started without -E that never got enable_events: heartbeats
@@ -222,10 +224,40 @@ TEST(TaskEventsDisabled, AWorkerThatRunsTasksSilentlyAfterTheBroadcastIsNamed) {
   working_without_events(d, 60'000, 70'000, 30);
   EXPECT_EQ(d.ids(70'100), Ids{kSilent});
   const std::string message = d.message(70'100, kSilent);
-  EXPECT_NE(message.find("worker w1@host ran tasks but sent no task events for over 60s although enable_events"),
+  EXPECT_NE(message.find("worker w1@host ran tasks but sent no task events for over 60s although enable_events "
+                         "reached it: the worker ignores the remote command"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("worker_enable_remote_control"), std::string::npos) << message;
+  EXPECT_NE(message.find("-E"), std::string::npos) << message;
+}
+
+// Remote control off: broadcasts go out, the receiver count never covers
+// the worker and it never answers a heartbeat broadcast.
+TEST(TaskEventsDisabled, AWorkerNoBroadcastReachesIsToldApart) {
+  Diagnostics d;
+  d.online_at(0);
+  for (long long ms = 0; ms <= 70'000; ms += 2000) {
+    if (ms % 10'000 == 0) d.broadcast(ms);
+    d.heartbeat_at(ms + 1, ms / 2000);  // working, no task event
+  }
+  ASSERT_EQ(d.ids(70'100), Ids{kSilent});
+  const std::string message = d.message(70'100, kSilent);
+  EXPECT_NE(message.find("enable_events was broadcast but never reached it"), std::string::npos) << message;
+  EXPECT_NE(message.find("worker_enable_remote_control=False"), std::string::npos) << message;
+}
+
+// Celery's start race: the worker announces itself, the broadcast sent then
+// reaches nobody, it runs its first tasks blind, then subscribes and is
+// reached, and then has no more work. That is late, not disabled.
+TEST(TaskEventsDisabled, TasksRunBeforeTheBroadcastReachedTheWorkerAreNotBlamed) {
+  Diagnostics d;
+  d.online_at(0);
+  d.broadcast(1);  // receivers did not include it yet
+  working_without_events(d, 2000, 8000);  // blind: processed 0..3
+  d.diagnostics.on_worker_reached(kWorkerNode, at_ms(9000));
+  d.broadcast(9000);
+  for (long long ms = 10'000; ms <= 130'000; ms += 2000) d.heartbeat_at(ms, 4);  // the last blind task, then idle
+  for (long long ms = 10'000; ms <= 130'000; ms += 1000) EXPECT_EQ(d.ids(ms), Ids{}) << ms;
 }
 
 TEST(TaskEventsDisabled, AnIdleWorkerStaysSilent) {

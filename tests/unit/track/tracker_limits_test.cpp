@@ -1,4 +1,4 @@
-// Contract length limits (protocol/sluice-ingest.md §4), cut on UTF-8
+// Contract length limits (docs/ingest-contract.md §4), cut on UTF-8
 // code point boundaries, and the LRU seen from the outside.
 
 #include <gtest/gtest.h>

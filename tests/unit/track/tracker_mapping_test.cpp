@@ -1,4 +1,4 @@
-// One test per row of the state mapping (protocol/sluice-ingest.md §6) and
+// One test per row of the state mapping (docs/ingest-contract.md §6) and
 // the fields each job event carries.
 
 #include <gtest/gtest.h>

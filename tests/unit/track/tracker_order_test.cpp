@@ -1,5 +1,5 @@
 // Out-of-order, duplicate and late events; retry cycles; the reorder window
-// (protocol/celery-events.md §4.4, §6.2).
+// (docs/celery-protocol.md §4.4, §6.2).
 
 #include <gtest/gtest.h>
 
@@ -17,11 +17,22 @@ TEST(TrackerReorder, StartedBeforeReceivedWaitsAndGoesOutWithTheName) {
   EXPECT_TRUE(h.feed(started(kTask, kT0 + 1), 0).size() == 1);  // only the worker appears
   EXPECT_TRUE(h.jobs().empty());
   EXPECT_EQ(h.tracker.held_events(), 1u);
-  h.feed(received(kTask, kT0), 40);
+  h.feed(received(kTask, kT0), 40);  // names the task; its task-sent (the queue) may still come
+  EXPECT_EQ(h.tracker.held_events(), 2u);
+  h.feed(sent(kTask, kT0 - 1), 45);
   EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active}));
   for (const Job& job : h.jobs()) EXPECT_EQ(job.name, "app.add");
   EXPECT_EQ(h.tracker.held_events(), 0u);
-  EXPECT_EQ(h.tracker.counters().reorder_held, 1u);
+  EXPECT_EQ(h.tracker.counters().reorder_held, 2u);
+}
+
+TEST(TrackerReorder, WithoutTaskSentTheReceivedNamesTheHeldEvents) {
+  Harness h;
+  h.feed(started(kTask, kT0 + 1), 0);
+  h.feed(received(kTask, kT0), 40);
+  h.tick(250);  // no task-sent came: the events go, named
+  EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active}));
+  for (const Job& job : h.jobs()) EXPECT_EQ(job.name, "app.add");
 }
 
 TEST(TrackerReorder, AfterTheWindowTheEventGoesOutAsItIs) {
@@ -73,8 +84,9 @@ TEST(TrackerReorder, BoundedInBytesLongEventsDoNotWait) {
   EXPECT_EQ(h.jobs()[1].external_id, kOtherTask);
 }
 
-TEST(TrackerReorder, KnownTasksAndNamedEventsNeverWait) {
+TEST(TrackerReorder, KnownTasksNeverWait) {
   Harness h;
+  h.feed(sent(kTask, kT0 - 1));
   h.feed(received(kTask, kT0));
   h.feed(started(kTask, kT0 + 1));
   EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active}));

@@ -21,6 +21,8 @@ CeleryEvent sent_to(const std::string& uuid, double ts, const std::string& queue
   return e;
 }
 
+std::string nth_task(int i) { return "00000000-0000-4000-8000-" + std::to_string(100000000000LL + i); }
+
 void expect_every_job_has_queue(const Harness& h, const std::string& queue) {
   ASSERT_FALSE(h.jobs().empty());
   for (const Job& job : h.jobs()) {
@@ -60,7 +62,7 @@ TEST(TrackerQueue, EveryJobEventOfAFaultRunCarriesTheQueue) {
   Harness h;
   long long now = 0;
   for (int i = 0; i < 151; ++i) {
-    const std::string uuid = "00000000-0000-4000-8000-" + std::to_string(100000000000LL + i);
+    const std::string uuid = nth_task(i);
     const double ts = kT0 + i * 0.25;
     now = i * 250;
     h.tick(now);
@@ -80,12 +82,30 @@ TEST(TrackerQueue, EveryJobEventOfAFaultRunCarriesTheQueue) {
   expect_every_job_has_queue(h, "mail");
 }
 
-TEST(TrackerQueue, WithoutTaskSentEventsNothingWaits) {
-  Harness h;  // no task-sent ever seen: producers run with task_send_sent_event=False
-  h.feed(received(kTask, kT0), 0);
-  h.feed(started(kTask, kT0 + 1), 0);
+// The first task after a start waits too: its task-sent may be on the way.
+TEST(TrackerQueue, TheFirstTaskSeenGetsItsQueue) {
+  Harness h;
+  h.feed(received(kTask, kT0 + 0.002), 0);
+  h.feed(started(kTask, kT0 + 0.003), 0);
+  h.feed(sent_to(kTask, kT0, "mail"), 3);
   EXPECT_EQ(h.states(), (std::vector<S>{S::queued, S::active}));
+  expect_every_job_has_queue(h, "mail");
+}
+
+// Producers with task_send_sent_event=False (Celery's default): the first
+// twenty tasks wait one window each, then nothing waits.
+TEST(TrackerQueue, WithoutTaskSentEventsOnlyTheFirstTwentyTasksWait) {
+  Harness h;
+  for (int i = 0; i < 20; ++i) {
+    h.feed(received(nth_task(i), kT0 + i), 1000 * i);
+    EXPECT_EQ(h.tracker.held_events(), 1u) << i;
+    h.tick(1000 * i + 250);
+    EXPECT_EQ(h.jobs().size(), i + 1u);
+  }
+  h.feed(received(kTask, kT0 + 30), 30'000);
+  h.feed(started(kTask, kT0 + 31), 30'000);
   EXPECT_EQ(h.tracker.held_events(), 0u);
+  EXPECT_EQ(h.jobs().size(), 22u);
 }
 
 TEST(TrackerQueue, ATaskSentThatNeverComesCostsOneWindow) {
@@ -108,7 +128,7 @@ TEST(TrackerQueue, StopsWaitingAfterTwentyMissesUntilTheNextTaskSent) {
   long long now = 0;
   for (int i = 0; i < 20; ++i) {  // producers that stopped sending task-sent
     now = 1000 * (i + 1);
-    h.feed(received("00000000-0000-4000-8000-" + std::to_string(100000000000LL + i), kT0 + i), now);
+    h.feed(received(nth_task(i), kT0 + i), now);
     EXPECT_EQ(h.tracker.held_events(), 1u) << i;
     h.tick(now + 250);
   }

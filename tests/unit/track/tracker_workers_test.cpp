@@ -1,5 +1,5 @@
 // Worker states, liveness by timeout and refresh coalescing
-// (protocol/sluice-ingest.md §5–§6, celery-events.md §4.2, §8).
+// (docs/ingest-contract.md §5–§6, docs/celery-protocol.md §4.2, §8).
 
 #include <gtest/gtest.h>
 

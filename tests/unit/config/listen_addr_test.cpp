@@ -1,8 +1,8 @@
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 
 #include <gtest/gtest.h>
 
-namespace sluice::observe {
+namespace sluice::config {
 namespace {
 
 ListenAddr parsed(std::string_view text) {
@@ -39,4 +39,4 @@ TEST(ListenAddr, LocalClientsUseLoopbackForWildcards) {
 }
 
 }  // namespace
-}  // namespace sluice::observe
+}  // namespace sluice::config

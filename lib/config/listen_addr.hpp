@@ -9,7 +9,7 @@
 
 #include "common/expected.hpp"
 
-namespace sluice::observe {
+namespace sluice::config {
 
 struct ListenAddr {
   std::string host;  // empty = all interfaces; brackets of an IPv6 literal removed
@@ -25,4 +25,4 @@ Expected<std::optional<ListenAddr>, std::string> parse_listen_addr(std::string_v
 // a wildcard or empty host means this machine's loopback.
 std::string local_host_for(const ListenAddr& addr);
 
-}  // namespace sluice::observe
+}  // namespace sluice::config

@@ -1,13 +1,13 @@
-#include "observe/listen_addr.hpp"
+#include "config/listen_addr.hpp"
 
 #include <charconv>
 
-namespace sluice::observe {
+namespace sluice::config {
 
 Expected<std::optional<ListenAddr>, std::string> parse_listen_addr(std::string_view text) {
   if (text == "off") return std::optional<ListenAddr>{};
   const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return Unexpected(std::string("has no port (use HOST:PORT, :PORT or off)"));
+  if (colon == std::string_view::npos) return Unexpected(std::string("has no port"));
   std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
@@ -29,4 +29,4 @@ std::string local_host_for(const ListenAddr& addr) {
   return addr.host;
 }
 
-}  // namespace sluice::observe
+}  // namespace sluice::config

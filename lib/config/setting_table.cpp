@@ -189,6 +189,9 @@ std::vector<SettingSpec> build_table() {
        duration_field(&Settings::queue_poll_interval, 100ms, 1h)});
   add({"queue-scan-interval", "SLUICE_QUEUE_SCAN_INTERVAL", "60s", "How often queues are discovered", queues,
        duration_field(&Settings::queue_scan_interval, 1s, 24h)});
+  add({"max-queues", "SLUICE_MAX_QUEUES", "1000",
+       "Most queues polled at once; further names are refused and counted", queues,
+       count_field(&Settings::max_queues, 1, 100'000)});
 
   const std::string reconcile = "Reconciliation";
   add({"result-backend-url", "SLUICE_RESULT_BACKEND_URL", "",

@@ -68,6 +68,7 @@ struct Settings {
   std::vector<std::string> queues;  // explicit list; empty = discover
   Duration queue_poll_interval{};
   Duration queue_scan_interval{};
+  std::size_t max_queues = 0;
 
   // Reconciliation: outcomes of stale jobs read from Celery's result backend.
   std::optional<RedisUrl> result_backend;  // off when not set

@@ -2,6 +2,7 @@
 # Builds sluiced and runs the whole test suite (unit, integration, e2e).
 # Installs its own dependencies first (Debian 12, apt-get, idempotent).
 #   SANITIZE=1 bash scripts/test.sh   # the same under ASan + UBSan
+#   TSAN=1 bash scripts/test.sh       # the tests that run both threads, under ThreadSanitizer
 #   BUILD_DIR=… / CTEST_ARGS="-L unit" to narrow a run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +17,32 @@ if [ "${SANITIZE:-0}" = 1 ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi
+if [ "${TSAN:-0}" = 1 ]; then
+  build_dir=${BUILD_DIR:-build-tsan}
+  cmake_args+=(-DSLUICE_TSAN=ON -DSLUICE_BENCH=OFF)
+  # Reports of every process (the tests and the sluiced they start) go to
+  # files, checked below: a race in a child fails the run too. The
+  # suppressions are known false positives only, each explained in the file.
+  tsan_reports=$PWD/$build_dir/tsan-reports
+  rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1:log_path=$tsan_reports/report:suppressions=$PWD/scripts/tsan.supp}
+  # The tests in which more than one thread runs sluiced's code: the
+  # delivery thread, the registry's owner checks, loops on test threads,
+  # and the daemon itself (e2e, queue flood, healthcheck).
+  CTEST_TIMEOUT=${CTEST_TIMEOUT:-900}  # everything runs 5-15 times slower
+  CTEST_ARGS=${CTEST_ARGS:--R "DeliveryThread|Metrics|HealthServer|QueuePoller|Subscriber|ControlBroadcaster|Healthcheck|PipelineEndToEnd|DaemonHealth|EnableEvents|QueueFlood|QueueDepthCelery"}
+fi
 
 cmake -S . -B "$build_dir" "${cmake_args[@]}"
 cmake --build "$build_dir" --parallel "$(nproc)"
 cd "$build_dir"
 # Integration and e2e tests start their own servers on free loopback ports,
 # so they may run in parallel; the timeout catches a hung test.
-ctest --output-on-failure --timeout 300 --parallel "$(nproc)" ${CTEST_ARGS:-}
+status=0
+eval "ctest --output-on-failure --timeout ${CTEST_TIMEOUT:-300} --parallel $(nproc) ${CTEST_ARGS:-}" || status=$?
+if [ -n "${tsan_reports:-}" ] && [ -n "$(ls -A "$tsan_reports")" ]; then
+  cat "$tsan_reports"/*
+  echo "ThreadSanitizer: $(ls "$tsan_reports" | wc -l) report file(s) in $tsan_reports" >&2
+  status=1
+fi
+exit "$status"

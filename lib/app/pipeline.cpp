@@ -66,6 +66,18 @@ void Pipeline::emit(const track::IngestEvent& event) {
   deliver(event);
 }
 
+track::StaleScan Pipeline::scan_stale(std::chrono::seconds after, std::size_t max_due) {
+  const auto wall_ms = static_cast<track::EpochMillis>(wall_seconds_now() * 1000);
+  return tracker_.scan_stale(Clock::now(), wall_ms, after, max_due);
+}
+
+track::ReconcileResult Pipeline::on_reconciled(std::string_view uuid, const track::BackendOutcome& outcome) {
+  if (stopped_) return track::ReconcileResult::unknown;
+  const auto result = tracker_.on_reconciled(uuid, outcome, pending_);
+  emit_pending();
+  return result;
+}
+
 void Pipeline::emit_pending() {
   for (const auto& event : pending_) deliver(event);
   pending_.clear();

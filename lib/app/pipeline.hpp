@@ -53,6 +53,10 @@ class Pipeline {
   void on_worker_reached(std::string_view node);
   // Ingest events made elsewhere (queue snapshots) join the same output.
   void emit(const track::IngestEvent& event);
+  // Reconciliation: the stale jobs now, and up to `max_due` ids to look up.
+  track::StaleScan scan_stale(std::chrono::seconds after, std::size_t max_due);
+  // An outcome read from the result backend; delivers the job event it causes.
+  track::ReconcileResult on_reconciled(std::string_view uuid, const track::BackendOutcome& outcome);
   // Cancels the timers; nothing is emitted afterwards.
   void stop();
 

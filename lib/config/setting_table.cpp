@@ -52,6 +52,26 @@ std::optional<Problem> apply_redis_url(Settings& s, std::string_view text) {
   return std::nullopt;
 }
 
+// Celery's result_backend URL; only a Redis backend can be read.
+std::optional<Problem> apply_result_backend(Settings& s, std::string_view text) {
+  if (text.empty() || text == "off") {
+    s.result_backend.reset();
+    return std::nullopt;
+  }
+  const auto scheme = text.substr(0, text.find("://"));
+  if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
+    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss:// and unix:// backends)",
+                   "leave it empty (off) unless Celery's result_backend is Redis"};
+  }
+  auto url = parse_redis_url(text);
+  if (!url) {
+    return Problem{"is not a valid Redis URL: " + url.error(),
+                   "use Celery's result_backend, e.g. redis://[user:password@]host[:port]/1"};
+  }
+  s.result_backend = *url;
+  return std::nullopt;
+}
+
 // The parser the daemon listens with, so --check-config accepts exactly
 // what the daemon can start with.
 std::optional<Problem> apply_health_addr(Settings& s, std::string_view text) {
@@ -187,6 +207,23 @@ std::vector<SettingSpec> build_table() {
        duration_field(&Settings::queue_poll_interval, 100ms, 1h)});
   add({"queue-scan-interval", "SLUICE_QUEUE_SCAN_INTERVAL", "60s", "How often queues are discovered", queues,
        duration_field(&Settings::queue_scan_interval, 1s, 24h)});
+  add({"max-queues", "SLUICE_MAX_QUEUES", "1000",
+       "Most queues polled at once; further names are refused and counted", queues,
+       count_field(&Settings::max_queues, 1, 100'000)});
+
+  const std::string reconcile = "Reconciliation";
+  add({"result-backend-url", "SLUICE_RESULT_BACKEND_URL", "",
+       "Celery's Redis result backend (e.g. redis://host:6379/1): outcomes of stale jobs are read there; "
+       "empty = off",
+       reconcile, apply_result_backend, false, false, masked_url_display});
+  add({"result-keyprefix", "SLUICE_RESULT_KEYPREFIX", "",
+       "Key prefix of the result backend (result_backend_transport_options global_keyprefix)", reconcile,
+       text_field(&Settings::result_keyprefix)});
+  add({"reconcile-after", "SLUICE_RECONCILE_AFTER", "60s",
+       "A job not final with no event this long is looked up in the result backend", reconcile,
+       duration_field(&Settings::reconcile_after, 1s, 6h)});
+  add({"reconcile-rate", "SLUICE_RECONCILE_RATE", "100", "Most result backend lookups per second", reconcile,
+       count_field(&Settings::reconcile_rate, 1, 10'000)});
 
   const std::string ops = "Operations";
   add({"health-addr", "SLUICE_HEALTH_ADDR", ":8081",

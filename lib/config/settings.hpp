@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,13 @@ struct Settings {
   std::vector<std::string> queues;  // explicit list; empty = discover
   Duration queue_poll_interval{};
   Duration queue_scan_interval{};
+  std::size_t max_queues = 0;
+
+  // Reconciliation: outcomes of stale jobs read from Celery's result backend.
+  std::optional<RedisUrl> result_backend;  // off when not set
+  std::string result_keyprefix;            // result_backend_transport_options global_keyprefix
+  Duration reconcile_after{};
+  std::size_t reconcile_rate = 0;          // lookups per second, at most
 
   // Operations.
   std::string health_addr;  // "host:port", ":port" or "off"

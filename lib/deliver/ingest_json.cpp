@@ -18,7 +18,8 @@ void optional_time(JsonObjectWriter& w, std::string_view name, const std::option
 bool has_revoked(const JobExtensions& e) { return e.revoked_terminated || e.revoked_signum || e.revoked_expired; }
 
 bool is_empty(const JobExtensions& e) {
-  return !e.runtime && !has_revoked(e) && !e.rejected_requeue && !e.exchange && !e.routing_key && !e.expires;
+  return !e.runtime && !has_revoked(e) && !e.rejected_requeue && !e.exchange && !e.routing_key && !e.expires &&
+         !e.source;
 }
 
 void write_extensions(std::string& out, const JobExtensions& e) {
@@ -39,6 +40,7 @@ void write_extensions(std::string& out, const JobExtensions& e) {
   optional_string(w, "exchange", e.exchange);
   optional_string(w, "routingKey", e.routing_key);
   optional_string(w, "expires", e.expires);
+  optional_string(w, "source", e.source);
   w.close();
 }
 

@@ -3,30 +3,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <list>
 #include <stdexcept>
 #include <variant>
 
 namespace sluice::observe {
-
-struct Metrics::Family {
-  std::string name;
-  std::string help;
-  std::string type;
-  struct Series {
-    Labels labels;
-    std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>,
-                 std::function<double()>>
-        metric;
-  };
-  std::vector<Series> series;
-
-  Series* find(const Labels& labels) {
-    for (auto& s : series) {
-      if (s.labels == labels) return &s;
-    }
-    return nullptr;
-  }
-};
 
 namespace {
 
@@ -58,7 +39,11 @@ std::string label_text(const Labels& labels, const std::pair<std::string, std::s
   std::string out = "{";
   bool first = true;
   auto add = [&](const std::pair<std::string, std::string>& l) {
-    out += (first ? "" : ",") + l.first + "=\"" + escape_label_value(l.second) + "\"";
+    if (!first) out += ',';
+    out += l.first;
+    out += "=\"";
+    out += escape_label_value(l.second);
+    out += '"';
     first = false;
   };
   for (const auto& l : labels) add(l);
@@ -66,19 +51,59 @@ std::string label_text(const Labels& labels, const std::pair<std::string, std::s
   return out + "}";
 }
 
-void render_histogram(std::string& out, const std::string& name, const Labels& labels, const Histogram& h) {
+// One sample line, appended piece by piece (no temporaries).
+void append_sample(std::string& out, std::string_view name, std::string_view suffix, std::string_view labels,
+                   std::string_view value) {
+  out += name;
+  out += suffix;
+  out += labels;
+  out += ' ';
+  out += value;
+  out += '\n';
+}
+
+void render_histogram(std::string& out, const std::string& name, const Labels& labels,
+                      const std::string& labels_text, const Histogram& h) {
   const auto snapshot = h.snapshot();
   const auto& cumulative = snapshot.cumulative;
   for (size_t i = 0; i < cumulative.size(); ++i) {
     std::pair<std::string, std::string> le{
         "le", i < h.upper_bounds().size() ? format_number(h.upper_bounds()[i]) : "+Inf"};
-    out += name + "_bucket" + label_text(labels, &le) + " " + std::to_string(cumulative[i]) + "\n";
+    append_sample(out, name, "_bucket", label_text(labels, &le), std::to_string(cumulative[i]));
   }
-  out += name + "_sum" + label_text(labels) + " " + format_number(snapshot.sum) + "\n";
-  out += name + "_count" + label_text(labels) + " " + std::to_string(cumulative.back()) + "\n";  // = +Inf bucket
+  append_sample(out, name, "_sum", labels_text, format_number(snapshot.sum));
+  append_sample(out, name, "_count", labels_text, std::to_string(cumulative.back()));  // = +Inf bucket
 }
 
 }  // namespace
+
+// Series are kept in registration order (a list, so removing one is O(1))
+// and found by their rendered label text (a hash map, O(1) per lookup).
+struct Metrics::Family {
+  std::string name;
+  std::string help;
+  std::string type;
+  struct Series {
+    Labels labels;
+    std::string labels_text;  // `{k="v",…}` as rendered; also the lookup key
+    std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>,
+                 std::function<double()>>
+        metric;
+  };
+  std::list<Series> series;
+  std::unordered_map<std::string, std::list<Series>::iterator> index;
+
+  Series* find(const std::string& labels_text) {
+    auto it = index.find(labels_text);
+    return it == index.end() ? nullptr : &*it->second;
+  }
+  template <class Metric>
+  Series& add(const Labels& labels, std::string labels_text, Metric metric) {
+    series.push_back({labels, labels_text, std::move(metric)});
+    index.emplace(std::move(labels_text), std::prev(series.end()));
+    return series.back();
+  }
+};
 
 std::string escape_label_value(std::string_view value) { return escape(value, true); }
 
@@ -101,41 +126,49 @@ Histogram::Snapshot Histogram::snapshot() const {
   return out;
 }
 
-Metrics::Metrics() = default;
+Metrics::Metrics() : owner_(std::this_thread::get_id()) {}
 Metrics::~Metrics() = default;
 
+void Metrics::check_owner(const char* operation) const {
+  if (std::this_thread::get_id() != owner_) {
+    throw std::logic_error(std::string("metrics: ") + operation + " off the registry's owner thread");
+  }
+}
+
 Metrics::Family& Metrics::family(std::string_view name, std::string_view help, std::string_view type) {
-  for (auto& f : families_) {
-    if (f->name == name) {
-      if (f->type != type) throw std::logic_error("metric " + f->name + " registered with two types");
-      return *f;
-    }
+  check_owner("registration");
+  if (auto it = by_name_.find(std::string(name)); it != by_name_.end()) {
+    Family& f = *it->second;
+    if (f.type != type) throw std::logic_error("metric " + f.name + " registered with two types");
+    return f;
   }
   families_.push_back(std::make_unique<Family>(Family{std::string(name), std::string(help),
-                                                      std::string(type), {}}));
+                                                      std::string(type), {}, {}}));
+  by_name_.emplace(std::string(name), families_.back().get());
   return *families_.back();
 }
 
 Counter& Metrics::counter(std::string_view name, std::string_view help, const Labels& labels) {
   Family& f = family(name, help, "counter");
-  if (auto* s = f.find(labels)) return *std::get<std::unique_ptr<Counter>>(s->metric);
-  f.series.push_back({labels, std::make_unique<Counter>()});
-  return *std::get<std::unique_ptr<Counter>>(f.series.back().metric);
+  std::string key = label_text(labels);
+  if (auto* s = f.find(key)) return *std::get<std::unique_ptr<Counter>>(s->metric);
+  return *std::get<std::unique_ptr<Counter>>(f.add(labels, std::move(key), std::make_unique<Counter>()).metric);
 }
 
 Gauge& Metrics::gauge(std::string_view name, std::string_view help, const Labels& labels) {
   Family& f = family(name, help, "gauge");
-  if (auto* s = f.find(labels)) return *std::get<std::unique_ptr<Gauge>>(s->metric);
-  f.series.push_back({labels, std::make_unique<Gauge>()});
-  return *std::get<std::unique_ptr<Gauge>>(f.series.back().metric);
+  std::string key = label_text(labels);
+  if (auto* s = f.find(key)) return *std::get<std::unique_ptr<Gauge>>(s->metric);
+  return *std::get<std::unique_ptr<Gauge>>(f.add(labels, std::move(key), std::make_unique<Gauge>()).metric);
 }
 
 Histogram& Metrics::histogram(std::string_view name, std::string_view help, std::vector<double> upper_bounds,
                               const Labels& labels) {
   Family& f = family(name, help, "histogram");
-  if (auto* s = f.find(labels)) return *std::get<std::unique_ptr<Histogram>>(s->metric);
-  f.series.push_back({labels, std::make_unique<Histogram>(std::move(upper_bounds))});
-  return *std::get<std::unique_ptr<Histogram>>(f.series.back().metric);
+  std::string key = label_text(labels);
+  if (auto* s = f.find(key)) return *std::get<std::unique_ptr<Histogram>>(s->metric);
+  return *std::get<std::unique_ptr<Histogram>>(
+      f.add(labels, std::move(key), std::make_unique<Histogram>(std::move(upper_bounds))).metric);
 }
 
 void Metrics::gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
@@ -151,32 +184,57 @@ void Metrics::counter_callback(std::string_view name, std::string_view help, con
 void Metrics::callback(std::string_view name, std::string_view help, std::string_view type, const Labels& labels,
                        std::function<double()> read) {
   Family& f = family(name, help, type);
-  if (auto* s = f.find(labels)) {
+  std::string key = label_text(labels);
+  if (auto* s = f.find(key)) {
     s->metric = std::move(read);
     return;
   }
-  f.series.push_back({labels, std::move(read)});
+  f.add(labels, std::move(key), std::move(read));
+}
+
+bool Metrics::remove(std::string_view name, const Labels& labels) {
+  check_owner("removal");
+  auto family = by_name_.find(std::string(name));
+  if (family == by_name_.end()) return false;
+  Family& f = *family->second;
+  auto it = f.index.find(label_text(labels));
+  if (it == f.index.end()) return false;
+  f.series.erase(it->second);
+  f.index.erase(it);
+  return true;
 }
 
 std::string Metrics::render() const {
+  check_owner("rendering");
   std::string out;
+  out.reserve(last_render_size_ + last_render_size_ / 8);
   for (const auto& f : families_) {
-    out += "# HELP " + f->name + " " + escape_help(f->help) + "\n# TYPE " + f->name + " " + f->type + "\n";
+    if (f->series.empty()) continue;
+    out += "# HELP ";
+    out += f->name;
+    out += ' ';
+    out += escape_help(f->help);
+    out += "\n# TYPE ";
+    out += f->name;
+    out += ' ';
+    out += f->type;
+    out += '\n';
     for (const auto& s : f->series) {
       std::visit(
           [&](const auto& m) {
             using M = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<M, std::unique_ptr<Histogram>>) {
-              render_histogram(out, f->name, s.labels, *m);
+              render_histogram(out, f->name, s.labels, s.labels_text, *m);
             } else if constexpr (std::is_same_v<M, std::function<double()>>) {
-              out += f->name + label_text(s.labels) + " " + format_number(m()) + "\n";
+              append_sample(out, f->name, "", s.labels_text, format_number(m()));
             } else {
-              out += f->name + label_text(s.labels) + " " + format_number(static_cast<double>(m->value())) + "\n";
+              append_sample(out, f->name, "", s.labels_text, format_number(static_cast<double>(m->value())));
             }
           },
           s.metric);
     }
   }
+  last_render_size_ = out.size();
   return out;
 }
 

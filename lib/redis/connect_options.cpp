@@ -10,6 +10,7 @@ ConnectOptions ConnectOptions::from_settings(const config::Settings& settings) {
   out.key_file = settings.redis_key_file;
   out.connect_timeout = settings.redis_connect_timeout;
   out.command_timeout = settings.redis_connect_timeout;
+  out.reply_limits = ReplyLimits::for_messages_up_to(settings.max_message_bytes);
   return out;
 }
 

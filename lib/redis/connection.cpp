@@ -13,7 +13,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Link {
   Link(asio::any_io_executor executor, ConnectOptions opts)
-      : options(std::move(opts)), stream(executor), timer(executor) {}
+      : options(std::move(opts)), stream(executor), reader(options.reply_limits), timer(executor) {}
 
   ConnectOptions options;
   Stream stream;
@@ -24,6 +24,7 @@ struct Link {
   bool closed = false;
   bool closed_by_client = false;
   Clock::time_point last_received = Clock::now();
+  Clock::time_point reply_started = Clock::now();  // of the reply in progress, if one is
 };
 
 namespace {
@@ -103,7 +104,14 @@ asio::awaitable<Expected<RedisReply, RedisError>> read_reply(Link& link, Duratio
     const auto n = co_await link.stream.read_some(asio::buffer(space.data(), space.size()), ec);
     if (ec) co_return fail(link, io_error(link, ec, "reading from", timeout));
     link.last_received = Clock::now();
+    const bool was_in_progress = link.reader.reply_in_progress();
+    const auto replies_before = link.reader.replies_fed();
     link.reader.commit(n);
+    // A reply that began in this read started now; one still in progress
+    // from before keeps its start, however many bytes trickle in.
+    if (link.reader.reply_in_progress() && (!was_in_progress || link.reader.replies_fed() != replies_before)) {
+      link.reply_started = link.last_received;
+    }
   }
 }
 
@@ -191,8 +199,9 @@ asio::awaitable<Expected<Connection::Done, RedisError>> Connection::receive_all(
   out.push_back(std::move(*first));
   for (;;) {
     auto next = link->reader.next();
-    if (!next) co_return fail(*link, next.error());
-    if (!*next) co_return Done{};
+    // The replies before a refused one are handed out first; the refusal
+    // stays with the reader and ends the next call.
+    if (!next || !*next) co_return Done{};
     out.push_back(std::move(**next));
   }
 }
@@ -207,5 +216,10 @@ void Connection::close() {
 bool Connection::is_open() const { return !link_->closed; }
 
 Clock::time_point Connection::last_received() const { return link_->last_received; }
+
+std::optional<Clock::time_point> Connection::reply_started() const {
+  if (!link_->reader.reply_in_progress()) return std::nullopt;
+  return link_->reply_started;
+}
 
 }  // namespace sluice::redis

@@ -3,7 +3,9 @@
 // socket per the URL), hiredis' reader for replies. Opening does AUTH and
 // SELECT. Request/response calls have a deadline; receive() (pub/sub)
 // waits until a reply arrives or close() is called. Any failure closes the
-// connection: open a new one to continue.
+// connection: open a new one to continue. A reply that declares more than
+// options.reply_limits is such a failure (too_large), found before anything
+// is allocated for it.
 //
 // One coroutine at a time issues request/response calls. In pub/sub mode
 // one coroutine may receive() while another send()s (e.g. a keepalive PING).
@@ -61,6 +63,10 @@ class Connection {
   bool is_open() const;
   // When bytes last arrived (keepalive decisions).
   std::chrono::steady_clock::time_point last_received() const;
+  // When the read that began the reply still in progress arrived; nothing
+  // while no reply is partly read. Bytes trickling in do not move it, so a
+  // deadline on it ends a reply that never completes.
+  std::optional<std::chrono::steady_clock::time_point> reply_started() const;
 
  private:
   std::shared_ptr<Link> link_;  // copies of a Connection share it

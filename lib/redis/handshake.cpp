@@ -22,10 +22,11 @@ std::optional<RedisError> check_handshake(const config::RedisUrl& url, const std
   for (size_t i = 0; i < replies.size() && i < commands.size(); ++i) {
     const auto* error = std::get_if<RedisReply::Error>(&replies[i].value);
     if (!error || commands[i].front() == "CLIENT") continue;
-    const std::string what = commands[i].front() == "AUTH" ? "authentication failed"
-                                                           : "SELECT " + std::to_string(url.db) + " failed";
-    return RedisError{RedisError::Kind::auth,
-                      redact_secret(what + ": " + error->text, url.password)};
+    const bool auth = commands[i].front() == "AUTH";
+    auto refused = refused_by_server(auth ? "AUTH" : "SELECT " + std::to_string(url.db), error->text,
+                                     auth ? "password refused" : "");
+    refused.message = redact_secret(std::move(refused.message), url.password);
+    return refused;
   }
   return std::nullopt;
 }

@@ -1,7 +1,5 @@
 #include "redis/redis_reply.hpp"
 
-#include <hiredis/hiredis.h>
-
 namespace sluice::redis {
 
 const std::string* RedisReply::text() const {
@@ -17,22 +15,6 @@ std::optional<std::int64_t> RedisReply::as_integer() const {
 }
 
 const RedisReply::Array* RedisReply::as_array() const { return std::get_if<Array>(&value); }
-
-RedisReply from_hiredis(const redisReply& reply) {
-  switch (reply.type) {
-    case REDIS_REPLY_STATUS: return RedisReply::status(std::string(reply.str, reply.len));
-    case REDIS_REPLY_ERROR: return RedisReply::error(std::string(reply.str, reply.len));
-    case REDIS_REPLY_INTEGER: return RedisReply::integer(reply.integer);
-    case REDIS_REPLY_STRING: return RedisReply::bulk(std::string(reply.str, reply.len));
-    case REDIS_REPLY_ARRAY: {
-      RedisReply::Array items;
-      items.reserve(reply.elements);
-      for (size_t i = 0; i < reply.elements; ++i) items.push_back(from_hiredis(*reply.element[i]));
-      return RedisReply::array(std::move(items));
-    }
-    default: return RedisReply::nil();  // REDIS_REPLY_NIL; hiredis 0.14 has no RESP3 types
-  }
-}
 
 namespace {
 

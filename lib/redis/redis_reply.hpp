@@ -1,7 +1,7 @@
 #pragma once
 // RedisReply: one RESP2 reply as a plain value (status, error, integer, bulk
-// string, nil, array), converted from hiredis' redisReply, which is freed at
-// once so no hiredis object outlives the read that produced it.
+// string, nil, array). ReplyReader builds it directly from hiredis' parser
+// callbacks, so no hiredis object outlives the read that produced it.
 
 #include <cstdint>
 #include <optional>
@@ -9,8 +9,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
-struct redisReply;
 
 namespace sluice::redis {
 
@@ -46,9 +44,6 @@ struct RedisReply {
 
   bool operator==(const RedisReply&) const = default;
 };
-
-// Deep copy of a hiredis reply (not freed here; see ReplyReader).
-RedisReply from_hiredis(const redisReply& reply);
 
 std::ostream& operator<<(std::ostream& os, const RedisReply& reply);
 

@@ -61,9 +61,11 @@ const redisReplyObjectFunctions kReplyFunctions = {create_string, create_array, 
 
 void ReplyReader::Free::operator()(redisReader* r) const { redisReaderFree(r); }
 
-ReplyReader::ReplyReader() : reader_(redisReaderCreateWithFunctions(
-                                   // hiredis only reads the table; its signature predates const.
-                                   const_cast<redisReplyObjectFunctions*>(&kReplyFunctions))) {
+ReplyReader::ReplyReader(ReplyLimits limits)
+    : reader_(redisReaderCreateWithFunctions(
+          // hiredis only reads the table; its signature predates const.
+          const_cast<redisReplyObjectFunctions*>(&kReplyFunctions))),
+      guard_(limits) {
   if (!reader_) throw std::bad_alloc();
 }
 
@@ -95,14 +97,25 @@ std::span<char> ReplyReader::prepare(std::size_t bytes) {
   return {unfed_.get() + unfed_end_, bytes};
 }
 
-void ReplyReader::commit(std::size_t bytes) { unfed_end_ += std::min(bytes, unfed_capacity_ - unfed_end_); }
+void ReplyReader::commit(std::size_t bytes) {
+  bytes = std::min(bytes, unfed_capacity_ - unfed_end_);
+  if (!refused_) refused_ = guard_.scan({unfed_.get() + unfed_end_, bytes});
+  unfed_end_ += bytes;
+}
+
+std::size_t ReplyReader::handable() const {
+  if (!refused_) return unsliced();
+  const std::uint64_t from = guard_.refused_from();  // hiredis may hold the start of that reply already
+  return handed_ >= from ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(unsliced(), from - handed_));
+}
 
 Expected<std::monostate, RedisError> ReplyReader::hand_over_slice() {
-  const std::size_t n = std::min(kSliceBytes, unsliced());
+  const std::size_t n = std::min(kSliceBytes, handable());
   if (redisReaderFeed(reader_.get(), unfed_.get() + unfed_pos_, n) != REDIS_OK) {
     return Unexpected(reader_error(*reader_));
   }
   unfed_pos_ += n;
+  handed_ += n;
   return std::monostate{};
 }
 
@@ -110,11 +123,15 @@ Expected<std::optional<RedisReply>, RedisError> ReplyReader::next() {
   void* raw = nullptr;
   for (;;) {
     if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) return Unexpected(reader_error(*reader_));
-    if (raw != nullptr || unsliced() == 0) break;
+    if (raw != nullptr || handable() == 0) break;
     auto handed = hand_over_slice();
     if (!handed) return Unexpected(handed.error());
   }
-  if (raw == nullptr) return std::optional<RedisReply>{};
+  if (raw == nullptr) {
+    // The replies before a refused one have come out: now the refusal.
+    if (refused_) return Unexpected(*refused_);
+    return std::optional<RedisReply>{};
+  }
   const std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
   return std::optional<RedisReply>(std::move(*reply));
 }

@@ -8,6 +8,10 @@
 // at once, that is quadratic: ~8 KiB moved per 1 KiB message, the single
 // largest cost of the daemon at high rates. Slices of kSliceBytes bound the
 // move to about one slice per reply.
+//
+// Every byte passes a ReplyGuard first: a reply declaring more than its
+// ReplyLimits is refused before hiredis allocates anything for it. The
+// replies before it still come out; then next() reports the refusal.
 
 #include <memory>
 #include <optional>
@@ -18,6 +22,8 @@
 #include "common/expected.hpp"
 #include "redis/redis_error.hpp"
 #include "redis/redis_reply.hpp"
+#include "redis/reply_guard.hpp"
+#include "redis/reply_limits.hpp"
 
 struct redisReader;
 
@@ -25,7 +31,7 @@ namespace sluice::redis {
 
 class ReplyReader {
  public:
-  ReplyReader();
+  explicit ReplyReader(ReplyLimits limits = {});
   ~ReplyReader();
   ReplyReader(const ReplyReader&) = delete;
   ReplyReader& operator=(const ReplyReader&) = delete;
@@ -46,8 +52,15 @@ class ReplyReader {
   // Bytes fed and not yet handed to hiredis.
   std::size_t unsliced() const { return unfed_end_ - unfed_pos_; }
 
+  // A reply has started arriving and is not complete yet.
+  bool reply_in_progress() const { return guard_.in_reply(); }
+  // Replies whose last byte has been fed (taken out by next() or not).
+  std::uint64_t replies_fed() const { return guard_.replies(); }
+
  private:
   Expected<std::monostate, RedisError> hand_over_slice();
+  // Unsliced bytes hiredis may have: none from a refused reply on.
+  std::size_t handable() const;
 
   struct Free {
     void operator()(redisReader* r) const;
@@ -59,6 +72,10 @@ class ReplyReader {
   std::size_t unfed_capacity_ = 0;
   std::size_t unfed_pos_ = 0;
   std::size_t unfed_end_ = 0;
+
+  ReplyGuard guard_;
+  std::optional<RedisError> refused_;
+  std::uint64_t handed_ = 0;  // bytes handed to hiredis since the start
 };
 
 }  // namespace sluice::redis

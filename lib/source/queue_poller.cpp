@@ -8,6 +8,11 @@ namespace {
 using Level = observe::Level;
 using SteadyClock = std::chrono::steady_clock;
 
+constexpr const char* kDepthMetric = "sluiced_queue_depth";
+constexpr const char* kRefusedMetric = "sluiced_queues_refused_total";
+constexpr const char* kRefusedHelp =
+    "Queue names not tracked: too many queues (limit, see SLUICE_MAX_QUEUES) or a name over 255 bytes (too_long)";
+
 track::EpochMillis epoch_millis_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -26,6 +31,7 @@ QueuePollerOptions QueuePollerOptions::from_settings(const config::Settings& set
   out.poll_interval = settings.queue_poll_interval;
   out.scan_interval = settings.queue_scan_interval;
   out.refresh_interval = settings.refresh_interval;
+  out.max_queues = settings.max_queues;
   return out;
 }
 
@@ -37,10 +43,15 @@ QueuePoller::QueuePoller(asio::any_io_executor executor, QueuePollerOptions opti
       metrics_(metrics),
       on_snapshot_(std::move(on_snapshot)),
       timer_(executor),
-      snapshots_(options_.refresh_interval.count()) {
+      snapshots_(options_.refresh_interval.count()),
+      tracked_(options_.max_queues) {
   if (!options_.enabled) return;
   errors_ = &metrics.counter("sluiced_queue_poll_errors_total",
                              "Queue depth polls (or queue scans) that failed, wholly or for some queues");
+  refused_limit_ = &metrics.counter(kRefusedMetric, kRefusedHelp, {{"reason", "limit"}});
+  refused_too_long_ = &metrics.counter(kRefusedMetric, kRefusedHelp, {{"reason", "too_long"}});
+  metrics.gauge_callback("sluiced_queues_tracked", "Queues whose depth is polled", {},
+                         [this] { return static_cast<double>(tracked()); });
 }
 
 void QueuePoller::start() {
@@ -60,9 +71,18 @@ void QueuePoller::stop() {
   });
 }
 
-void QueuePoller::note_queue(const std::string& name) {
+void QueuePoller::note_queue(std::string_view name) {
   if (!options_.enabled || !options_.queues.empty() || name.empty()) return;
-  if (noted_.size() < options_.max_noted_queues) noted_.insert(name);
+  switch (tracked_.note(name)) {
+    case NoteResult::added:
+    case NoteResult::known: break;
+    case NoteResult::refused_limit: refused_limit_->inc(); break;
+    case NoteResult::refused_too_long: refused_too_long_->inc(); break;
+  }
+}
+
+std::size_t QueuePoller::tracked() const {
+  return options_.queues.empty() ? tracked_.size() : options_.queues.size();
 }
 
 asio::awaitable<void> QueuePoller::run() {
@@ -98,14 +118,23 @@ asio::awaitable<void> QueuePoller::poll_once() {
   last_poll_time_ = SteadyClock::now() - started;
   ++polls_;
   note_state(scan_error_.empty() ? poll->error : scan_error_);
-  for (const auto& event : snapshots_.on_poll(poll->readings, stamp)) {
-    const auto& snapshot = std::get<track::QueueSnapshot>(event.body);
-    metrics_.gauge("sluiced_queue_depth", "Messages waiting in a Celery queue (all priorities)",
-                   {{"queue", snapshot.name}})
-        .set(static_cast<double>(snapshot.depth));
-    on_snapshot_(event);
+  if (options_.queues.empty()) {
+    for (auto& reading : poll->readings) reading.listed = tracked_.is_bound(reading.name);
   }
+  const auto events = snapshots_.on_poll(poll->readings, stamp);
+  publish_depths(events);
+  for (const auto& event : events) on_snapshot_(event);
   forget_drained(poll->readings);
+}
+
+// One series per reported queue; it goes when the queue is forgotten.
+void QueuePoller::publish_depths(const std::vector<track::IngestEvent>& snapshots) {
+  for (const auto& event : snapshots) {
+    const auto& snapshot = std::get<track::QueueSnapshot>(event.body);
+    metrics_.gauge(kDepthMetric, "Messages waiting in a Celery queue (all priorities)", {{"queue", snapshot.name}})
+        .set(static_cast<double>(snapshot.depth));
+  }
+  for (const auto& name : snapshots_.forgotten()) metrics_.remove(kDepthMetric, {{"queue", name}});
 }
 
 asio::awaitable<bool> QueuePoller::ensure_connected() {
@@ -130,26 +159,23 @@ asio::awaitable<bool> QueuePoller::rescan_if_due() {
   if (stopping_) co_return false;
   if (!bound) {
     scan_error_ = "scan failed: " + bound.error();
-    co_return next_scan_.has_value() || !noted_.empty();
+    co_return next_scan_.has_value() || tracked_.has_noted();
   }
   scan_error_.clear();
-  bound_ = std::move(*bound);
+  if (const auto refused = tracked_.replace_bound(std::move(*bound))) refused_limit_->inc(refused);
   next_scan_ = SteadyClock::now() + options_.scan_interval;
   co_return true;
 }
 
 std::vector<std::string> QueuePoller::current_queues() const {
-  if (!options_.queues.empty()) return options_.queues;
-  std::set<std::string> all = bound_;
-  all.insert(noted_.begin(), noted_.end());
-  return {all.begin(), all.end()};
+  return options_.queues.empty() ? tracked_.all() : options_.queues;
 }
 
 // A queue learnt from task-sent events that is empty and has no binding is
 // forgotten (its final depth-0 snapshot follows next poll).
 void QueuePoller::forget_drained(const std::vector<track::QueueReading>& readings) {
   for (const auto& reading : readings) {
-    if (reading.depth == 0LL && !bound_.count(reading.name)) noted_.erase(reading.name);
+    if (reading.depth == 0LL) tracked_.forget_if_noted(reading.name);
   }
 }
 

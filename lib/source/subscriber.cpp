@@ -38,10 +38,11 @@ Subscriber::Subscriber(asio::any_io_executor executor, SubscriberOptions options
       metrics_(metrics),
       on_message_(std::move(on_message)),
       rng_(seed),
-      backoff_(options_.reconnect_min, options_.reconnect_max),
+      policy_(options_.reconnect_min, options_.reconnect_max),
       retry_timer_(executor),
       shared_(std::make_shared<Shared>(SteadyClock::now())),
-      drop_log_limit_(std::chrono::minutes(1)) {
+      drop_log_limit_(std::chrono::minutes(1)),
+      link_log_limit_(std::chrono::minutes(1)) {
   register_metrics(metrics);
 }
 
@@ -120,20 +121,28 @@ void Subscriber::record_end(const RedisError& ended) {
   connected_->set(0);
   const std::lock_guard lock(shared_->mutex);
   auto& status = shared_->status;
+  const std::string kind(redis::to_string(ended.kind));
   if (status.state().subscribed) {
-    note(status.lost(SteadyClock::now(), ended), ended.message);
+    metrics_
+        .counter("sluiced_redis_disconnects_total",
+                 "Confirmed event subscriptions that ended, by kind of error (too_large: a reply over the size "
+                 "limits; timeout: silence, or a reply that stayed incomplete)",
+                 {{"kind", kind}})
+        .inc();
+    note(status.lost(SteadyClock::now(), ended), &ended);
     return;
   }
   metrics_
       .counter("sluiced_redis_connect_errors_total", "Failed attempts to connect and subscribe to Redis",
-               {{"kind", std::string(redis::to_string(ended.kind))}})
+               {{"kind", kind}})
       .inc();
-  note(status.attempt_failed(SteadyClock::now(), ended), ended.message);
+  note(status.attempt_failed(SteadyClock::now(), ended), &ended);
 }
 
 asio::awaitable<void> Subscriber::pause() {
-  const auto delay = backoff_.next(rng_);
-  log_.log(Level::debug, "redis reconnect scheduled", {{"delay_ms", std::to_string(delay.count())}});
+  const auto delay = policy_.next_delay(SteadyClock::now(), rng_);
+  log_.log(Level::debug, "redis reconnect scheduled",
+           {{"delay_ms", std::to_string(delay.count())}, {"ceiling_ms", std::to_string(policy_.last_ceiling().count())}});
   retry_timer_.expires_after(delay);
   boost::system::error_code ec;
   co_await retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -149,15 +158,20 @@ asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
     note(change);
   }
   connected_->set(1);
-  backoff_.reset();
+  policy_.subscribed(SteadyClock::now());
   if (on_subscribed_ && !stopping_) on_subscribed_();
-  const auto keepalive = Keepalive::start(executor_, connection, options_.keepalive_interval);
+  const auto keepalive =
+      Keepalive::start(executor_, connection, options_.keepalive_interval, options_.reply_timeout);
   std::vector<redis::RedisReply> replies;  // reused: its capacity outlives each read
   for (;;) {
     replies.clear();
     auto received = co_await connection.receive_all(replies);
     if (!received) {
       keepalive->stop();
+      if (keepalive->stalled()) {
+        co_return RedisError{RedisError::Kind::timeout, "a reply from Redis stayed incomplete for more than " +
+                                                            std::to_string(options_.reply_timeout.count()) + "ms"};
+      }
       if (!keepalive->expired()) co_return received.error();
       co_return RedisError{RedisError::Kind::timeout, "no data from Redis (not even a PING reply) for " +
                                                           std::to_string(2 * options_.keepalive_interval.count()) +
@@ -178,7 +192,9 @@ asio::awaitable<std::optional<RedisError>> Subscriber::confirm_subscription(redi
     if (!reply) co_return reply.error();
     if (const auto* refused = std::get_if<redis::RedisReply::Error>(&reply->value)) {
       connection.close();  // e.g. an ACL user without access to the channels: NOPERM
-      co_return RedisError{RedisError::Kind::auth, "PSUBSCRIBE refused: " + refused->text};
+      auto error = redis::refused_by_server("PSUBSCRIBE", refused->text, "");
+      error.message = redis::redact_secret(std::move(error.message), options_.connect.url.password);
+      co_return error;
     }
     auto push = redis::parse_push(std::move(*reply));
     if (push.kind == redis::PubSubPush::Kind::subscribed) {
@@ -193,6 +209,7 @@ asio::awaitable<std::optional<RedisError>> Subscriber::confirm_subscription(redi
 void Subscriber::handle(redis::PubSubPush&& push) {
   if (push.kind != redis::PubSubPush::Kind::message || stopping_) return;  // pong, confirmations
   received_->inc();
+  policy_.message_received();
   if (push.payload.size() > options_.max_message_bytes) {
     dropped_too_large_->inc();
     std::uint64_t suppressed = 0;
@@ -206,8 +223,15 @@ void Subscriber::handle(redis::PubSubPush&& push) {
   on_message_(RedisMessage{std::move(push.pattern), std::move(push.channel), std::move(push.payload)});
 }
 
-void Subscriber::note(LinkStatus::Note note, const std::string& error) {
+void Subscriber::note(LinkStatus::Note note, const RedisError* ended) {
   const std::string where = redis::Stream::describe(options_.connect.url);
+  const std::string error = ended ? ended->message : std::string();
+  // A link that flaps (a server that drops every subscription at once) must
+  // not write two lines per reconnect: one per minute and kind, with a count.
+  std::uint64_t suppressed = 0;
+  const auto limited = [&](const std::string& key) {
+    return !link_log_limit_.allow(key, observe::LogRateLimiter::Clock::now(), suppressed);
+  };
   switch (note) {
     case LinkStatus::Note::quiet: return;
     case LinkStatus::Note::connected:
@@ -215,15 +239,21 @@ void Subscriber::note(LinkStatus::Note note, const std::string& error) {
       return;
     case LinkStatus::Note::subscribed:
     case LinkStatus::Note::resubscribed: {
+      if (note == LinkStatus::Note::resubscribed && limited("resubscribed")) return;
       std::string patterns;
       for (const auto& p : options_.patterns) patterns += (patterns.empty() ? "" : " ") + p;
-      log_.log(Level::info, note == LinkStatus::Note::subscribed ? "redis subscribed" : "redis resubscribed",
-               {{"redis", where}, {"patterns", patterns}});
+      std::vector<observe::Field> fields{{"redis", where}, {"patterns", patterns}};
+      if (suppressed > 0) fields.push_back({"suppressed", std::to_string(suppressed)});
+      log_.log(Level::info, note == LinkStatus::Note::subscribed ? "redis subscribed" : "redis resubscribed", fields);
       return;
     }
-    case LinkStatus::Note::lost:
-      log_.log(Level::warn, "redis connection lost; reconnecting", {{"redis", where}, {"error", error}});
+    case LinkStatus::Note::lost: {
+      if (limited("lost " + std::string(redis::to_string(ended ? ended->kind : RedisError::Kind::io)))) return;
+      std::vector<observe::Field> fields{{"redis", where}, {"error", error}};
+      if (suppressed > 0) fields.push_back({"suppressed", std::to_string(suppressed)});
+      log_.log(Level::warn, "redis connection lost; reconnecting", fields);
       return;
+    }
     case LinkStatus::Note::unavailable:
       log_.log(Level::warn, "redis unavailable; retrying with backoff", {{"redis", where}, {"error", error}});
       return;

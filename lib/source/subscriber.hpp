@@ -3,7 +3,11 @@
 // forever — connect, AUTH/SELECT, PSUBSCRIBE, read — and hands every
 // message to a callback without ever waiting for later stages (Redis cuts
 // off slow pub/sub readers, docs/celery-protocol.md §9). Reconnects with
-// exponential backoff and full jitter; reports its state for /health.
+// exponential backoff and full jitter (ReconnectPolicy: the backoff starts
+// over only after a session that proved healthy); reports its state for
+// /health. A reply over the size limits, or one that stays incomplete past
+// reply_timeout, ends the connection like any other failure: logged
+// (rate-limited), counted, retried.
 
 #include <cstdint>
 #include <functional>
@@ -14,7 +18,6 @@
 #include <vector>
 
 #include "common/asio.hpp"
-#include "common/backoff.hpp"
 #include "common/duration.hpp"
 #include "config/settings.hpp"
 #include "observe/log.hpp"
@@ -23,6 +26,7 @@
 #include "redis/connection.hpp"
 #include "redis/pubsub_push.hpp"
 #include "source/link_status.hpp"
+#include "source/reconnect_policy.hpp"
 #include "source/redis_message.hpp"
 
 namespace sluice::source {
@@ -36,6 +40,9 @@ struct SubscriberOptions {
   // After this much silence a PING is sent; after twice this much the
   // connection is taken for dead (a half-open TCP link never errors).
   Duration keepalive_interval{30'000};
+  // A reply that has begun must be complete within this: a server that
+  // trickles one byte at a time would otherwise hold the subscription forever.
+  Duration reply_timeout{60'000};
 
   // Patterns from channel_names(settings).event_patterns.
   static SubscriberOptions from_settings(const config::Settings& settings);
@@ -79,7 +86,7 @@ class Subscriber {
   void record_end(const redis::RedisError& ended);
   void handle(redis::PubSubPush&& push);
   void halt();
-  void note(LinkStatus::Note note, const std::string& error = {});
+  void note(LinkStatus::Note note, const redis::RedisError* error = nullptr);
   void register_metrics(observe::Metrics& metrics);
 
   asio::any_io_executor executor_;
@@ -89,12 +96,13 @@ class Subscriber {
   MessageHandler on_message_;
   SubscribedHandler on_subscribed_;
   std::mt19937_64 rng_;
-  Backoff backoff_;
+  ReconnectPolicy policy_;
   asio::steady_timer retry_timer_;
   std::optional<redis::Connection> connection_;  // the current one, for halt() to close
   std::shared_ptr<Shared> shared_;
   bool stopping_ = false;
   observe::LogRateLimiter drop_log_limit_;
+  observe::LogRateLimiter link_log_limit_;  // lost/resubscribed lines of a flapping link
 
   observe::Counter* received_ = nullptr;
   observe::Counter* dropped_too_large_ = nullptr;

@@ -5,6 +5,27 @@
 #include <stdexcept>
 
 namespace sluice::testing {
+namespace {
+
+// A deep copy of a hiredis reply (which the caller frees).
+redis::RedisReply copy_reply(const redisReply& reply) {
+  using redis::RedisReply;
+  switch (reply.type) {
+    case REDIS_REPLY_STATUS: return RedisReply::status(std::string(reply.str, reply.len));
+    case REDIS_REPLY_ERROR: return RedisReply::error(std::string(reply.str, reply.len));
+    case REDIS_REPLY_INTEGER: return RedisReply::integer(reply.integer);
+    case REDIS_REPLY_STRING: return RedisReply::bulk(std::string(reply.str, reply.len));
+    case REDIS_REPLY_ARRAY: {
+      RedisReply::Array items;
+      items.reserve(reply.elements);
+      for (size_t i = 0; i < reply.elements; ++i) items.push_back(copy_reply(*reply.element[i]));
+      return RedisReply::array(std::move(items));
+    }
+    default: return RedisReply::nil();  // REDIS_REPLY_NIL; hiredis 0.14 has no RESP3 types
+  }
+}
+
+}  // namespace
 
 BlockingRedis::BlockingRedis(const std::string& host, std::uint16_t port, const std::string& user,
                              const std::string& password) {
@@ -37,7 +58,7 @@ redis::RedisReply BlockingRedis::command(const std::vector<std::string>& args) {
   void* raw = redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data());
   if (raw == nullptr) throw std::runtime_error(std::string("BlockingRedis: ") + context_->errstr);
   auto* reply = static_cast<redisReply*>(raw);
-  auto value = redis::from_hiredis(*reply);
+  auto value = copy_reply(*reply);
   freeReplyObject(reply);
   return value;
 }

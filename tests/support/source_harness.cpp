@@ -53,6 +53,7 @@ SourceHarness::SourceHarness(source::SubscriberOptions subscriber, std::optional
       42);
   if (control) subscriber_->on_subscribed([control] { control->on_subscribed(); });
   io_.call([this] {
+    metrics_.adopt_current_thread();  // built here, used on the loop from now on
     if (broadcaster_) broadcaster_->start();
     subscriber_->start();
   });

@@ -17,7 +17,10 @@ class LiveHealthServer {
  public:
   explicit LiveHealthServer(HealthServerLimits limits = {})
       : server_(io_.context(), metrics_, [this] { return report(); }, limits) {
-    auto port = io_.call([this] { return server_.start({"127.0.0.1", 0}); });
+    auto port = io_.call([this] {
+      metrics_.adopt_current_thread();  // built here, used on the loop from now on
+      return server_.start({"127.0.0.1", 0});
+    });
     if (!port) ADD_FAILURE() << port.error();
     port_ = port.value_or(0);
   }

@@ -32,7 +32,10 @@ class PollerRun {
   explicit PollerRun(source::QueuePollerOptions options)
       : poller_(io_.executor(), std::move(options), log_, metrics_,
                 [this](const track::IngestEvent& e) { record(e); }) {
-    io_.call([this] { poller_.start(); });
+    io_.call([this] {
+      metrics_.adopt_current_thread();  // built here, used on the loop from now on
+      poller_.start();
+    });
   }
   ~PollerRun() { stop(); }
 

@@ -45,7 +45,7 @@ TEST(IngestJson, WritesEveryJobFieldAndExtension) {
   job.scheduled_for = 2;
   job.parent_id = "p";
   job.root_id = "r";
-  job.extensions = {0.12, true, 15, false, false, "", "celery", "2026-11-24T05:29:25.973Z"};
+  job.extensions = {0.12, true, 15, false, false, "", "celery", "2026-11-24T05:29:25.973Z", {}};
   const auto json = nlohmann::json::parse(to_ingest_json({5, job}, kContext));
   const auto& j = json.at("job");
   EXPECT_EQ(j.at("attempt"), 3);

@@ -139,6 +139,89 @@ TEST(ReplyReader, ReportsProtocolErrors) {
   EXPECT_NE(next.error().message.find("invalid reply"), std::string::npos);
 }
 
+// Hostile headers (a fake Redis, or anyone on a plain redis:// link): the
+// reply is refused as soon as its header arrives, before hiredis allocates
+// the array or buffers the string.
+ReplyLimits small_limits() { return {4096, 100}; }
+
+RedisError refusal(ReplyReader& reader) {
+  auto next = reader.next();
+  EXPECT_FALSE(next.has_value()) << "accepted";
+  return next ? RedisError{} : next.error();
+}
+
+TEST(ReplyReader, RefusesAHugeArrayHeaderBeforeAllocatingIt) {
+  ReplyReader reader;  // the default limits
+  reader.feed("*100000000\r\n");
+  const auto error = refusal(reader);
+  EXPECT_EQ(error.kind, RedisError::Kind::too_large);
+  EXPECT_NE(error.message.find("100000000 array elements"), std::string::npos) << error.message;
+}
+
+TEST(ReplyReader, RefusesAHugeBulkHeaderBeforeBufferingIt) {
+  ReplyReader reader;
+  reader.feed("$999999999\r\n");
+  reader.feed(std::string(64 * 1024, 'x'));
+  const auto error = refusal(reader);
+  EXPECT_EQ(error.kind, RedisError::Kind::too_large);
+  EXPECT_NE(error.message.find("999999999-byte string"), std::string::npos) << error.message;
+}
+
+TEST(ReplyReader, CountsNestedElementsAndBytesOfTheWholeReply) {
+  {
+    ReplyReader reader(small_limits());
+    reader.feed("*2\r\n*60\r\n");
+    EXPECT_TRUE(reader.next().has_value());  // 62 declared: fine so far
+    reader.feed("*50\r\n");
+    EXPECT_EQ(refusal(reader).kind, RedisError::Kind::too_large);
+  }
+  {
+    ReplyReader reader(small_limits());
+    reader.feed("*3\r\n$3000\r\n" + std::string(3000, 'a') + "\r\n$3000\r\n");
+    EXPECT_EQ(refusal(reader).kind, RedisError::Kind::too_large);
+  }
+}
+
+TEST(ReplyReader, RefusesAStatusLineThatNeverEnds) {
+  ReplyReader reader(small_limits());
+  reader.feed("+" + std::string(3000, 'o'));
+  EXPECT_TRUE(reader.next().has_value());
+  reader.feed(std::string(3000, 'o'));
+  EXPECT_EQ(refusal(reader).kind, RedisError::Kind::too_large);
+}
+
+TEST(ReplyReader, RefusesHeadersThatAreNoLength) {
+  for (const std::string bad : {"$12x\r\n", "*-2\r\n", "$\r\n", "*99999999999999999999999\r\n", "?\r\n"}) {
+    ReplyReader reader;
+    reader.feed(bad);
+    EXPECT_EQ(refusal(reader).kind, RedisError::Kind::protocol) << bad;
+  }
+}
+
+TEST(ReplyReader, RepliesAtTheLimitPassAndTheOnesBeforeARefusalComeOut) {
+  ReplyReader reader(small_limits());
+  const std::string exact = "$4087\r\n" + std::string(4087, 'e') + "\r\n";  // 4096 bytes
+  ASSERT_EQ(exact.size(), 4096u);
+  reader.feed(exact + ":7\r\n*101\r\n");
+  EXPECT_EQ(**reader.next(), RedisReply::bulk(std::string(4087, 'e')));
+  EXPECT_EQ(**reader.next(), RedisReply::integer(7));
+  EXPECT_EQ(refusal(reader).kind, RedisError::Kind::too_large);
+  EXPECT_EQ(refusal(reader).kind, RedisError::Kind::too_large);  // and stays refused
+}
+
+TEST(ReplyReader, KnowsWhetherAReplyIsInProgress) {
+  ReplyReader reader;
+  EXPECT_FALSE(reader.reply_in_progress());
+  reader.feed("*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhel");
+  EXPECT_FALSE(reader.next()->has_value());
+  EXPECT_TRUE(reader.reply_in_progress());
+  EXPECT_EQ(reader.replies_fed(), 0u);
+  reader.feed("lo\r\n");
+  EXPECT_FALSE(reader.reply_in_progress());
+  EXPECT_EQ(reader.replies_fed(), 1u);
+  EXPECT_TRUE(reader.next()->has_value());
+}
+
 TEST(RedisReply, AccessorsAndPrinting) {
   EXPECT_EQ(*RedisReply::bulk("b").text(), "b");
   EXPECT_EQ(*RedisReply::status("OK").text(), "OK");

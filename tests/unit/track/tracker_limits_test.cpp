@@ -40,6 +40,40 @@ TEST(TrackerLimits, LongStringsAreCutOnCodePointBoundaries) {
   }
 }
 
+// Every other string of every event type: task references and routing of
+// a job, and everything a worker event carries.
+TEST(TrackerLimits, EveryOtherStringOfEveryEventTypeIsCut) {
+  Harness h(immediate());
+  const std::string huge = "x" + accents(1'000'000);
+  CeleryEvent e = sent(kTask, kT0);
+  e.parent_id = huge;
+  e.root_id = huge;
+  e.exchange = huge;
+  e.routing_key = huge;
+  h.feed(e);
+  CeleryEvent online = worker_event("worker-online", kT0, "w" + accents(1'000'000));
+  online.sw_ident = huge;
+  online.sw_ver = huge;
+  online.sw_sys = huge;
+  h.feed(online);
+  const Job job = h.jobs().at(0);
+  const Worker worker = h.workers().at(0);
+  const std::pair<const std::string*, std::size_t> fields[] = {
+      {&*job.parent_id, limits::kTaskReference},
+      {&*job.root_id, limits::kTaskReference},
+      {&*job.extensions.exchange, limits::kShortText},
+      {&*job.extensions.routing_key, limits::kShortText},
+      {&worker.external_id, limits::kWorkerId},
+      {&worker.hostname, limits::kWorkerId},
+      {&*worker.metadata.software, limits::kShortText},
+      {&*worker.metadata.system, limits::kShortText}};
+  for (const auto& [text, limit] : fields) {
+    EXPECT_LE(text->size(), limit);
+    EXPECT_GE(text->size(), limit - 1);  // cut, not emptied
+    EXPECT_TRUE(utf8::is_valid(*text));
+  }
+}
+
 TEST(TrackerLimits, OverlongTaskIdsAreCut) {
   Harness h(immediate());
   h.feed(sent(std::string(600, 'a'), kT0));

@@ -1,11 +1,14 @@
 // ingest_sink: a counting stand-in for the Sluice ingest API, for bench/run.sh.
 // HTTPS (or plain HTTP without --cert) on 127.0.0.1, one thread, keep-alive.
 //
-//   ingest_sink --port-file F [--cert CERT.pem --key KEY.pem]
+//   ingest_sink --port-file F [--cert CERT.pem --key KEY.pem] [--hold-ms N]
 //
 // POST …/ingest: counts the events of the batch (and per type), samples the
 // delivery latency of its first job event (now − event timestamp) and
 // answers 202. GET /stats: the counts and latency percentiles as JSON.
+// --hold-ms N holds every POST's response N ms, as a WAN round trip and a
+// database write would: requests keep arriving meanwhile (on other
+// connections), and the most held at once is reported as max_in_flight.
 // It is written to cost far less per event than sluiced itself, so that a
 // benchmark measures sluiced and not its peer: events are counted with one
 // scan of the body instead of a JSON parse.
@@ -15,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -51,6 +55,9 @@ struct Stats {
   std::unordered_map<std::string, bool, TransparentHash, std::equal_to<>> jobs;
   std::uint64_t terminal_jobs = 0;
   double slowest_post_s = 0;  // the longest the sink spent on one POST: its own stalls
+  std::chrono::milliseconds hold{0};  // how long every POST's response is held
+  std::uint64_t in_flight = 0;        // POSTs read and not yet answered
+  std::uint64_t max_in_flight = 0;
 };
 
 double wall_now() {
@@ -170,6 +177,7 @@ std::string stats_json(const Stats& stats) {
                     ", \"jobs\": " + std::to_string(stats.jobs.size()) +
                     ", \"terminal_jobs\": " + std::to_string(stats.terminal_jobs) +
                     ", \"slowest_post_s\": " + std::to_string(stats.slowest_post_s) +
+                    ", \"max_in_flight\": " + std::to_string(stats.max_in_flight) +
                     ", \"types\": {";
   const char* separator = "";
   for (const auto& [type, count] : stats.types) {
@@ -224,6 +232,12 @@ asio::awaitable<void> exchange(Stream& stream, Stats& stats) {
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     auto response = answer(parser.get(), stats);
+    if (stats.hold.count() > 0 && parser.get().method() == http::verb::post) {
+      stats.max_in_flight = std::max(stats.max_in_flight, ++stats.in_flight);
+      asio::steady_timer held(stream.get_executor(), stats.hold);
+      co_await held.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      --stats.in_flight;
+    }
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !response.keep_alive()) co_return;
   }
@@ -253,14 +267,16 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, asio::ssl::context* t
 
 int main(int argc, char** argv) {
   std::string port_file, cert, key;
+  long hold_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (flag == "--port-file") port_file = argv[i + 1];
     else if (flag == "--cert") cert = argv[i + 1];
     else if (flag == "--key") key = argv[i + 1];
+    else if (flag == "--hold-ms") hold_ms = std::strtol(argv[i + 1], nullptr, 10);
   }
   if (port_file.empty()) {
-    std::fprintf(stderr, "usage: ingest_sink --port-file F [--cert CERT.pem --key KEY.pem]\n");
+    std::fprintf(stderr, "usage: ingest_sink --port-file F [--cert CERT.pem --key KEY.pem] [--hold-ms N]\n");
     return 64;
   }
   asio::io_context io(1);
@@ -271,6 +287,7 @@ int main(int argc, char** argv) {
   }
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   Stats stats;
+  stats.hold = std::chrono::milliseconds(hold_ms);
   // Room for the largest case (1 M tasks) up front: growing a map of
   // hundreds of thousands of jobs stalls the sink for tens of milliseconds,
   // and sluiced would be measured buffering through the test equipment's

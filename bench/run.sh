@@ -4,6 +4,8 @@
 # Usage: bash bench/run.sh [BUILD_DIR]   (default build/; RUNS=3 repeats)
 # Installs its dependencies and builds what it runs first.
 # CASES="flat-multi10 rate-40k" / TARGETS=sluiced narrow a run (exploration only).
+# The hold*-cases put the ingest API a WAN round trip away: the sink holds
+# every response 20 or 100 ms (sluiced only; Celery delivers nothing).
 # Writes bench/RESULTS.md. Loopback only; every process is stopped by PID.
 set -euo pipefail
 
@@ -55,7 +57,7 @@ make_sink_cert() {
 
 start_sink() {
   rm -f "$WORK/sink.port"
-  "$SINK" --port-file "$WORK/sink.port" --cert "$WORK/sink.pem" --key "$WORK/sink.key" &
+  "$SINK" --port-file "$WORK/sink.port" --cert "$WORK/sink.pem" --key "$WORK/sink.key" --hold-ms "${HOLD_MS:-0}" &
   SINK_PID=$!; PIDS+=("$SINK_PID")
   await 50 test -s "$WORK/sink.port"
   SINK_PORT=$(cat "$WORK/sink.port")
@@ -140,7 +142,7 @@ run_case() {
   "$LOADGEN" --port "$REDIS_PORT" "$@" >"$WORK/loadgen.json"; t1=$(now)
   published=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$WORK/loadgen.json")
   await_settled "$published"
-  local reconnects=- produced=- delivered=- p99=- dropped=- finished=- tracked sent_tasks
+  local reconnects=- produced=- delivered=- p99=- dropped=- finished=- concurrency=- tracked sent_tasks
   sent_tasks=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("task-sent", 0))' "$WORK/loadgen.json")
   tracked=$(tracked_tasks 2>/dev/null || echo -)
   if [ "$TARGET" = sluiced ]; then
@@ -148,15 +150,18 @@ run_case() {
     reconnects=$(metric sluiced_redis_reconnects_total); produced=$(metric sluiced_ingest_events_total)
     delivered=$(sink_events); p99=$(sink_field latency_p99_s); dropped=$(metric sluiced_events_dropped_total)
     finished=$(sink_count terminal_jobs)
+    # The limit adaptive control settled on / the most requests the sink held at once.
+    concurrency=$(metric sluiced_delivery_concurrency_limit)/$(sink_count max_in_flight)
   fi
   local cpu
   cpu=$(awk -v a="$(proc_cpu_s "$TARGET_PID")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$TARGET" "$name" "$run" \
     "$published" "$APPLIED" "$((published - APPLIED))" \
     "$(awk -v n="$APPLIED" -v a="$SETTLED_AT" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$(awk -v n="$published" -v a="$t1" -v b="$t0" 'BEGIN { printf "%d", n / (a - b) }')" \
     "$cpu" "$(proc_hwm_mb "$TARGET_PID")" "$(proc_rss_mb "$TARGET_PID")" "$(sub_alive)" \
-    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" "$finished/$sent_tasks" |
+    "$reconnects/$(obuf_kills)" "$produced/$delivered" "$p99" "$dropped" "$tracked" "$finished/$sent_tasks" \
+    "${HOLD_MS:-0}" "$concurrency" |
     tee -a "$RESULTS_TSV"
   cp "$WORK/loadgen.json" "$WORK/loadgen-$TARGET-$name-$run.json"
   stop_pid "$TARGET_PID"; stop_pid "$SINK_PID"; stop_pid "$REDIS_PID"; PIDS=()
@@ -174,6 +179,16 @@ suite() {
     done
     run_case "$target" multi10-rate-150k "$run" --rate 150000 --seconds 10 --tasks -1 --workers 4 --multi 10
   done
+  if [ "$target" = sluiced ]; then
+    for run in $(seq "$RUNS"); do
+      for hold in 20 100; do
+        for rate in 10 100; do
+          HOLD_MS=$hold run_case "$target" "hold${hold}-rate-${rate}k" "$run" \
+            --rate "${rate}000" --seconds 10 --tasks -1 --workers 4
+        done
+      done
+    done
+  fi
   run_case "$target" idle-20-workers 1 --tasks 0 --workers 20 --seconds 20
   # 1 M distinct tasks (4 M events) at a rate sluiced carries: the task
   # table's LRU bound, not a delivery backlog, decides the memory.
@@ -193,7 +208,7 @@ main() {
   build
   make_sink_cert
   local started; started=$(date -u +%FT%TZ)
-  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\tjobs_final/tasks_sent\n' | tee "$RESULTS_TSV"
+  printf 'target\tcase\trun\tpublished\tapplied\tlost\te2e_ev_s\toffered_ev_s\tcpu_s\thwm_mb\trss_mb\tsubscribed\treconnects/obuf_kills\tingest_made/sink\tp99_ms\tdropped\ttracked_tasks\tjobs_final/tasks_sent\thold_ms\tconcurrency_limit/sink_max_in_flight\n' | tee "$RESULTS_TSV"
   local target
   for target in ${TARGETS:-sluiced celery}; do suite "$target"; done
   $PY "$ROOT/bench/summarize.py" "$RESULTS_TSV" "$started" "$RUNS" >"$ROOT/bench/RESULTS.md"

@@ -22,7 +22,7 @@
 #include "common/uuid.hpp"
 #include "decode/celery_event.hpp"
 #include "decode/decode_message.hpp"
-#include "track/ingest_json.hpp"
+#include "deliver/ingest_json.hpp"
 #include "thread_cpu.hpp"
 #include "track/tracker.hpp"
 
@@ -152,14 +152,14 @@ Result bench_serialize(std::size_t tasks) {
   const auto block = make_tasks(0, std::min(tasks, kBlockTasks), rng);
   for (std::size_t i = 0; i < block.size(); ++i) append_events(block[i], i, events);
   for (const auto& e : events) tracker.on_event(e, clock_at(e.timestamp), out);
-  const sluice::track::IngestJsonContext context{"550e8400-e29b-41d4-a716-446655440000"};
+  const sluice::deliver::IngestJsonContext context{"550e8400-e29b-41d4-a716-446655440000"};
   std::string body;
   Result result;
   const double start = sluice::bench::thread_cpu_seconds();
   for (int round = 0; round < 20; ++round) {
     for (const auto& e : out) {
       body.clear();
-      sluice::track::append_ingest_json(body, e, context);
+      sluice::deliver::append_ingest_json(body, e, context);
     }
   }
   result.seconds = sluice::bench::thread_cpu_seconds() - start;

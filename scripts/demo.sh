@@ -2,7 +2,9 @@
 # The main job, locally: a private redis-server, a real Celery worker with
 # sample tasks (success, failure, retry, ETA, two queues), and sluiced in
 # dry-run mode (--sink stdout) printing every event it would send to Sluice,
-# one JSON object per line. Ctrl-C stops everything it started.
+# one JSON object per line. Tasks the worker ran before sluiced turned its
+# events on get their outcome from the Celery result backend (db 1)
+# ("source":"result_backend"). Ctrl-C stops everything it started.
 #   DEMO_SECONDS=60 bash scripts/demo.sh   # stop by itself after 60 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,7 @@ for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
 echo "demo: redis-server on 127.0.0.1:$redis_port (pid $redis_pid)" >&2
 
 export DEMO_BROKER="redis://127.0.0.1:$redis_port/0"
+export DEMO_BACKEND="redis://127.0.0.1:$redis_port/1"
 # Started WITHOUT -E: sluiced's enable_events broadcast turns task events on.
 (cd scripts/demo && exec setsid /usr/bin/python3 -m celery -A demo_app worker -Q celery,emails \
   --pool=prefork -c 2 -n demo@%h --loglevel=WARNING >"$work/worker.log" 2>&1) &
@@ -52,6 +55,7 @@ echo "demo: celery worker (pid $worker_pid) and producer (pid $producer_pid) sta
 setsid "$root/build/daemon/sluiced" --sink stdout \
   --connection-id 00000000-0000-4000-8000-000000000000 \
   --redis-url "redis://127.0.0.1:$redis_port/0" \
+  --result-backend-url "$DEMO_BACKEND" --reconcile-after 5s \
   --health-addr "127.0.0.1:$health_port" --log-level info &
 sluiced_pid=$!
 pids=("$producer_pid" "$worker_pid" "$sluiced_pid" "$redis_pid")

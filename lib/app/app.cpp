@@ -19,6 +19,7 @@ const std::vector<std::string_view> kStreamIds(track::kStreamDiagnosticIds.begin
 std::vector<std::string_view> all_diagnostic_ids() {
   std::vector<std::string_view> ids = kStreamIds;
   ids.push_back(source::kPubsubBufferLimitLow);
+  ids.push_back(kStaleJobs);
   return ids;
 }
 
@@ -59,18 +60,20 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       }),
       sink_(std::move(sink)),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
-                fresh_seed()),
+                fresh_seed(), settings.connection_id),
       broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
                    fresh_seed()),
       queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
-                PipelineOutputs{[this](std::string_view event) { delivery_.push(event); },
+                PipelineOutputs{[this](const track::IngestEvent& event) { delivery_.push(event); },
                                 [this](source::WorkerSignal signal, std::string_view node) {
                                   on_worker_signal(signal, node);
                                 },
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
+      reconciler_(io.get_executor(), settings, metrics, log, pipeline_,
+                  [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); }),
       subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
                   fresh_seed()),
@@ -114,6 +117,7 @@ bool App::start() {
   }
   delivery_.start();
   pipeline_.start();
+  reconciler_.start();
   broadcaster_.start();
   queue_poller_.start();
   subscriber_.start();
@@ -143,6 +147,7 @@ asio::awaitable<void> App::shutdown() {
   subscriber_.stop();
   broadcaster_.stop();
   queue_poller_.stop();
+  reconciler_.stop();
   pipeline_.stop();
   const std::size_t dropped = co_await delivery_.flush(settings_.shutdown_timeout);
   log_.log(observe::Level::info, "stopped", {{"undelivered_events", std::to_string(dropped)}});

@@ -12,6 +12,7 @@
 #include "app/delivery_thread.hpp"
 #include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
+#include "app/reconciler.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -62,6 +63,7 @@ class App {
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;
+  Reconciler reconciler_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;
   std::optional<observe::HealthServer> health_server_;

@@ -6,9 +6,10 @@ namespace sluice::app {
 
 DeliveryThread::DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main,
                                deliver::DeliveryOptions options, deliver::Sink& sink, observe::Metrics& metrics,
-                               observe::Logger& log, std::uint64_t seed)
+                               observe::Logger& log, std::uint64_t seed, std::string connection_id)
     : io_(delivery_io),
       deliverer_(delivery_io.get_executor(), std::move(options), sink, metrics, log, seed),
+      connection_id_(std::move(connection_id)),
       hand_over_timer_(std::move(main)),
       work_(asio::make_work_guard(delivery_io)) {}
 
@@ -31,8 +32,17 @@ void DeliveryThread::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
-void DeliveryThread::push(std::string_view event) {
-  outbox_.append(event);
+void DeliveryThread::push(const track::IngestEvent& event) {
+  deliver::encode_event(outbox_, event, {connection_id_});
+  collected();
+}
+
+void DeliveryThread::push(std::string_view json, deliver::EventKind kind, deliver::EventKey key) {
+  outbox_.append(json, kind, key);
+  collected();
+}
+
+void DeliveryThread::collected() {
   if (outbox_.size() >= kHandOverEvents) return hand_over();
   if (outbox_.size() == 1) {
     hand_over_timer_.expires_after(kHandOverDelay);
@@ -63,8 +73,7 @@ void DeliveryThread::drain_inbox() {
     draining_.swap(inbox_);
     drain_posted_ = false;
   }
-  // The events' own strings are allocated here, on the thread that frees them.
-  for (std::size_t i = 0; i < draining_.size(); ++i) deliverer_.push(std::string(draining_[i]));
+  deliverer_.push(draining_);
   draining_.clear();
 }
 
@@ -78,14 +87,6 @@ asio::awaitable<std::size_t> DeliveryThread::flush(std::chrono::milliseconds tim
         co_return co_await deliverer_.flush(timeout);
       },
       asio::use_awaitable);
-}
-
-deliver::DeliveryStatus DeliveryThread::status() const {
-  return ask([this] {
-    deliver::DeliveryStatus status = deliverer_.status();
-    status.buffered_events = deliverer_.waiting();
-    return status;
-  });
 }
 
 }  // namespace sluice::app

@@ -13,7 +13,11 @@
 //   ~8 % of a core in context switches at 100k events/s;
 // - flush() runs the Deliverer's flush over there and resumes the caller on
 //   its own executor;
-// - status() asks the delivery thread and waits for the answer.
+// - status() reads the snapshot the delivery thread publishes; it never
+//   waits for that thread (/health must answer while delivery is busy).
+//
+// Events are encoded here, on the main thread, straight into the hand-over
+// buffer (EncodedEvents): the delivery thread queues those bytes as they are.
 
 #include <chrono>
 #include <cstdint>
@@ -24,9 +28,11 @@
 #include <thread>
 #include <vector>
 
-#include "app/event_group.hpp"
 #include "common/asio.hpp"
 #include "deliver/deliverer.hpp"
+#include "deliver/encoded_events.hpp"
+#include "deliver/ingest_json.hpp"
+#include "track/ingest_event.hpp"
 
 namespace sluice::app {
 
@@ -35,7 +41,8 @@ class DeliveryThread {
   // `delivery_io` is the context the sink was made on; `main` is the
   // executor push() and flush() are called from.
   DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main, deliver::DeliveryOptions options,
-                 deliver::Sink& sink, observe::Metrics& metrics, observe::Logger& log, std::uint64_t seed);
+                 deliver::Sink& sink, observe::Metrics& metrics, observe::Logger& log, std::uint64_t seed,
+                 std::string connection_id);
   DeliveryThread(const DeliveryThread&) = delete;
   DeliveryThread& operator=(const DeliveryThread&) = delete;
   ~DeliveryThread();  // stops the delivery context and joins the thread
@@ -44,12 +51,14 @@ class DeliveryThread {
   static constexpr std::chrono::milliseconds kHandOverDelay{10};  // vs. a 1 s flush interval
 
   void start();
-  void push(std::string_view event);  // one serialized ingest event, copied
+  void push(const track::IngestEvent& event);  // encoded into the hand-over buffer
+  void push(std::string_view json, deliver::EventKind kind, deliver::EventKey key);  // already encoded
   asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
-  // The Deliverer's status, buffered_events = events waiting or in flight.
-  deliver::DeliveryStatus status() const;
+  // The Deliverer's published status, buffered_events = events waiting or in flight.
+  deliver::DeliveryStatus status() const { return deliverer_.status(); }
 
  private:
+  void collected();    // main thread: after an event joined the outbox
   void hand_over();    // main thread: the collected events into the inbox
   void drain_inbox();  // delivery thread: the inbox into the Deliverer
 
@@ -60,12 +69,13 @@ class DeliveryThread {
 
   asio::io_context& io_;
   deliver::Deliverer deliverer_;
-  EventGroup outbox_;  // main thread only
+  std::string connection_id_;
+  deliver::EncodedEvents outbox_;  // main thread only
   asio::steady_timer hand_over_timer_;  // main thread: hands over a partial group
   std::mutex inbox_mutex_;
-  EventGroup inbox_;               // guarded by inbox_mutex_
+  deliver::EncodedEvents inbox_;   // guarded by inbox_mutex_
   bool drain_posted_ = false;       // guarded by inbox_mutex_
-  EventGroup draining_;  // delivery thread only
+  deliver::EncodedEvents draining_;  // delivery thread only
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
 };

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "common/host_port.hpp"
 #include "observe/beast_http.hpp"  // includes Asio the project's way, first
 #include "config/listen_addr.hpp"
 
@@ -25,7 +26,7 @@ struct Fetched {
 
 asio::awaitable<void> fetch_health(std::string host, std::uint16_t port, Fetched& out) {
   auto executor = co_await asio::this_coro::executor;
-  const std::string shown = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string shown = host_and_port(host, port);
   error_code ec;
   asio::ip::tcp::resolver resolver(executor);
   const auto endpoints =

@@ -20,7 +20,6 @@ Pipeline::Pipeline(asio::any_io_executor executor, const config::Settings& setti
     : tick_timer_(executor),
       diagnose_timer_(executor),
       limits_{settings.max_message_bytes},
-      connection_id_(settings.connection_id),
       tracker_(track::TrackerOptions::from(settings)),
       diagnostics_(track::StreamDiagnosticsOptions::from(settings)),
       notes_(metrics, log),
@@ -68,17 +67,24 @@ void Pipeline::emit(const track::IngestEvent& event) {
   deliver(event);
 }
 
+track::StaleScan Pipeline::scan_stale(std::chrono::seconds after, std::size_t max_due) {
+  const auto wall_ms = static_cast<track::EpochMillis>(wall_seconds_now() * 1000);
+  return tracker_.scan_stale(Clock::now(), wall_ms, after, max_due);
+}
+
+track::ReconcileResult Pipeline::on_reconciled(std::string_view uuid, const track::BackendOutcome& outcome) {
+  if (stopped_) return track::ReconcileResult::unknown;
+  const auto result = tracker_.on_reconciled(uuid, outcome, pending_);
+  emit_pending();
+  return result;
+}
+
 void Pipeline::emit_pending() {
   for (const auto& event : pending_) deliver(event);
   pending_.clear();
 }
 
-// Serialized into a reused scratch string; the receiver copies what it keeps.
-void Pipeline::deliver(const track::IngestEvent& event) {
-  scratch_.clear();
-  track::append_ingest_json(scratch_, event, {connection_id_});
-  outputs_.deliver(scratch_);
-}
+void Pipeline::deliver(const track::IngestEvent& event) { outputs_.deliver(event); }
 
 // One timer, armed for the tracker's earliest deadline; re-armed only when
 // that deadline moves earlier, so a busy stream does not churn the timer.

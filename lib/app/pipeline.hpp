@@ -19,14 +19,14 @@
 #include "observe/metrics.hpp"
 #include "source/redis_message.hpp"
 #include "source/worker_starts.hpp"
-#include "track/ingest_json.hpp"
+#include "track/ingest_event.hpp"
 #include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
 
 namespace sluice::app {
 
 struct PipelineOutputs {
-  std::function<void(std::string_view)> deliver;  // one serialized ingest event (copy it to keep it)
+  std::function<void(const track::IngestEvent&)> deliver;  // one ingest event, to encode and send
   // A worker started, has task events on, or left (for the control broadcaster).
   std::function<void(source::WorkerSignal, std::string_view node)> worker_signal;
   std::function<void(const std::string&)> queue_seen;  // a task-sent event named this queue
@@ -53,6 +53,10 @@ class Pipeline {
   void on_worker_reached(std::string_view node);
   // Ingest events made elsewhere (queue snapshots) join the same output.
   void emit(const track::IngestEvent& event);
+  // Reconciliation: the stale jobs now, and up to `max_due` ids to look up.
+  track::StaleScan scan_stale(std::chrono::seconds after, std::size_t max_due);
+  // An outcome read from the result backend; delivers the job event it causes.
+  track::ReconcileResult on_reconciled(std::string_view uuid, const track::BackendOutcome& outcome);
   // Cancels the timers; nothing is emitted afterwards.
   void stop();
 
@@ -70,7 +74,6 @@ class Pipeline {
   asio::steady_timer diagnose_timer_;
   std::optional<Clock::time_point> armed_for_;
   decode::DecodeLimits limits_;
-  std::string connection_id_;
   track::Tracker tracker_;
   track::StreamDiagnostics diagnostics_;
   source::WorkerStarts worker_starts_;
@@ -80,7 +83,6 @@ class Pipeline {
   decode::DecodedMessage decoded_;
   decode::DecodeBuffers decode_buffers_;
   std::vector<track::IngestEvent> pending_;
-  std::string scratch_;
   std::optional<Clock::time_point> last_event_at_;
   bool stopped_ = false;
   observe::Counter* control_messages_ = nullptr;

@@ -7,6 +7,9 @@ std::vector<std::string> secret_values(const Settings& settings) {
   for (const std::string* secret : {&settings.api_key, &settings.redis.password}) {
     if (!secret->empty()) values.push_back(*secret);
   }
+  if (settings.result_backend && !settings.result_backend->password.empty()) {
+    values.push_back(settings.result_backend->password);
+  }
   return values;
 }
 

@@ -26,6 +26,15 @@ std::optional<Problem> apply_connection_id(Settings& s, std::string_view text) {
   return std::nullopt;
 }
 
+// "adaptive" (0) or a fixed number of requests in flight.
+std::optional<Problem> apply_delivery_concurrency(Settings& s, std::string_view text) {
+  if (text == "adaptive") {
+    s.delivery_concurrency = 0;
+    return std::nullopt;
+  }
+  return count_field(&Settings::delivery_concurrency, 1, 256)(s, text);
+}
+
 std::optional<Problem> apply_api_url(Settings& s, std::string_view text) {
   auto url = parse_http_url(text);
   if (!url) return Problem{"is not a valid API URL: " + url.error(), "use e.g. https://sluice.sh/api"};
@@ -40,6 +49,26 @@ std::optional<Problem> apply_redis_url(Settings& s, std::string_view text) {
                    "use redis://[user:password@]host[:port][/db], rediss://… or unix:///path?db=N"};
   }
   s.redis = *url;
+  return std::nullopt;
+}
+
+// Celery's result_backend URL; only a Redis backend can be read.
+std::optional<Problem> apply_result_backend(Settings& s, std::string_view text) {
+  if (text.empty() || text == "off") {
+    s.result_backend.reset();
+    return std::nullopt;
+  }
+  const auto scheme = text.substr(0, text.find("://"));
+  if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
+    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss:// and unix:// backends)",
+                   "leave it empty (off) unless Celery's result_backend is Redis"};
+  }
+  auto url = parse_redis_url(text);
+  if (!url) {
+    return Problem{"is not a valid Redis URL: " + url.error(),
+                   "use Celery's result_backend, e.g. redis://[user:password@]host[:port]/1"};
+  }
+  s.result_backend = *url;
   return std::nullopt;
 }
 
@@ -100,6 +129,15 @@ std::vector<SettingSpec> build_table() {
   add({"buffer-max-events", "SLUICE_BUFFER_MAX_EVENTS", "100000",
        "Events buffered before the oldest are dropped", api,
        count_field(&Settings::buffer_max_events, 100, 10'000'000)});
+  add({"buffer-max-bytes", "SLUICE_BUFFER_MAX_BYTES", "64MiB",
+       "Encoded bytes buffered before the oldest events are dropped", api,
+       byte_size_field(&Settings::buffer_max_bytes, kMiB, 64 * 1024 * kMiB)});
+  add({"delivery-concurrency", "SLUICE_DELIVERY_CONCURRENCY", "adaptive",
+       "Ingest requests in flight: adaptive (follows what the API sustains) or a fixed number (1-256)", api,
+       apply_delivery_concurrency});
+  add({"delivery-concurrency-max", "SLUICE_DELIVERY_CONCURRENCY_MAX", "32",
+       "Most ingest requests in flight when adaptive (1-256)", api,
+       count_field(&Settings::delivery_concurrency_max, 1, 256)});
   add({"shutdown-timeout", "SLUICE_SHUTDOWN_TIMEOUT", "5s", "How long to flush buffered events on shutdown",
        api, duration_field(&Settings::shutdown_timeout, 0ms, 5min)});
   add({"unhealthy-after", "SLUICE_UNHEALTHY_AFTER", "60s",
@@ -181,6 +219,20 @@ std::vector<SettingSpec> build_table() {
   add({"max-queues", "SLUICE_MAX_QUEUES", "1000",
        "Most queues polled at once; further names are refused and counted", queues,
        count_field(&Settings::max_queues, 1, 100'000)});
+
+  const std::string reconcile = "Reconciliation";
+  add({"result-backend-url", "SLUICE_RESULT_BACKEND_URL", "",
+       "Celery's Redis result backend (e.g. redis://host:6379/1): outcomes of stale jobs are read there; "
+       "empty = off",
+       reconcile, apply_result_backend, false, false, masked_url_display});
+  add({"result-keyprefix", "SLUICE_RESULT_KEYPREFIX", "",
+       "Key prefix of the result backend (result_backend_transport_options global_keyprefix)", reconcile,
+       text_field(&Settings::result_keyprefix)});
+  add({"reconcile-after", "SLUICE_RECONCILE_AFTER", "60s",
+       "A job not final with no event this long is looked up in the result backend", reconcile,
+       duration_field(&Settings::reconcile_after, 1s, 6h)});
+  add({"reconcile-rate", "SLUICE_RECONCILE_RATE", "100", "Most result backend lookups per second", reconcile,
+       count_field(&Settings::reconcile_rate, 1, 10'000)});
 
   const std::string ops = "Operations";
   add({"health-addr", "SLUICE_HEALTH_ADDR", ":8081",

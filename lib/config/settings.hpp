@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Settings {
   std::size_t batch_max_bytes = 0;
   Duration flush_interval{};
   std::size_t buffer_max_events = 0;
+  std::size_t buffer_max_bytes = 0;
+  std::size_t delivery_concurrency = 0;  // 0: adaptive
+  std::size_t delivery_concurrency_max = 0;
   Duration shutdown_timeout{};
   Duration unhealthy_after{};
 
@@ -71,6 +75,12 @@ struct Settings {
   Duration queue_poll_interval{};
   Duration queue_scan_interval{};
   std::size_t max_queues = 0;
+
+  // Reconciliation: outcomes of stale jobs read from Celery's result backend.
+  std::optional<RedisUrl> result_backend;  // off when not set
+  std::string result_keyprefix;            // result_backend_transport_options global_keyprefix
+  Duration reconcile_after{};
+  std::size_t reconcile_rate = 0;          // lookups per second, at most
 
   // Operations.
   std::string health_addr;  // "host:port", ":port" or "off"

@@ -1,46 +1,57 @@
 #include "deliver/batch.hpp"
 
-#include <iterator>
-
 #include "common/uuid.hpp"
 
 namespace sluice::deliver {
 
-std::size_t Batch::body_bytes() const {
-  std::size_t bytes = 0;
-  for (const auto& e : events) bytes += e.size();
-  return body_size(events.size(), bytes);
+Batch::Batch(const EncodedEvents& events, std::size_t first, std::size_t count, std::mt19937_64& rng)
+    : key_(random_uuid4(rng)) {
+  const std::string_view range = events.joined(first, count);
+  body_.reserve(kBodyOpen.size() + range.size() + kBodyClose.size());
+  body_.append(kBodyOpen).append(range).append(kBodyClose);
+  spans_.reserve(count);
+  std::uint32_t at = static_cast<std::uint32_t>(kBodyOpen.size());
+  for (std::size_t i = first; i < first + count; ++i) {
+    const auto length = static_cast<std::uint32_t>(events.event(i).size());
+    spans_.push_back(Span{at, length, events.kind(i)});
+    at += length + 1;
+  }
 }
 
-std::string Batch::body() const {
-  std::string out;
-  out.reserve(body_bytes());
-  out += kBodyOpen;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i > 0) out += ',';
-    out += events[i];
-  }
-  out += kBodyClose;
+Batch::Batch(const Batch& from, std::size_t first, std::size_t count, std::mt19937_64& rng)
+    : key_(random_uuid4(rng)) {
+  const Span& a = from.spans_[first];
+  const Span& b = from.spans_[first + count - 1];
+  const std::string_view range = std::string_view(from.body_).substr(a.begin, b.begin + b.length - a.begin);
+  body_.reserve(kBodyOpen.size() + range.size() + kBodyClose.size());
+  body_.append(kBodyOpen).append(range).append(kBodyClose);
+  spans_.assign(from.spans_.begin() + static_cast<std::ptrdiff_t>(first),
+                from.spans_.begin() + static_cast<std::ptrdiff_t>(first + count));
+  const std::uint32_t shift = a.begin - static_cast<std::uint32_t>(kBodyOpen.size());
+  for (auto& span : spans_) span.begin -= shift;
+}
+
+std::string_view Batch::event(std::size_t i) const {
+  return std::string_view(body_).substr(spans_[i].begin, spans_[i].length);
+}
+
+std::vector<std::string> Batch::events() const {
+  std::vector<std::string> out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < size(); ++i) out.emplace_back(event(i));
   return out;
 }
 
-Batch make_batch(std::vector<std::string> events, std::mt19937_64& rng) {
-  return Batch{std::move(events), random_uuid4(rng)};
-}
-
-std::pair<Batch, Batch> split_in_halves(Batch batch, std::mt19937_64& rng) {
-  auto& all = batch.events;
-  const auto middle = all.begin() + static_cast<std::ptrdiff_t>((all.size() + 1) / 2);
-  std::vector<std::string> second(std::make_move_iterator(middle), std::make_move_iterator(all.end()));
-  all.erase(middle, all.end());
-  Batch first_half = make_batch(std::move(all), rng);
-  Batch second_half = make_batch(std::move(second), rng);
-  return {std::move(first_half), std::move(second_half)};
+std::pair<Batch, Batch> Batch::halves(std::mt19937_64& rng) const {
+  const std::size_t first = (size() + 1) / 2;
+  Batch a(*this, 0, first, rng);
+  Batch b(*this, first, size() - first, rng);
+  return {std::move(a), std::move(b)};
 }
 
 std::ostream& operator<<(std::ostream& os, const Batch& batch) {
-  return os << "Batch{events=" << batch.events.size() << ", bytes=" << batch.body_bytes()
-            << ", key=" << batch.idempotency_key << "}";
+  return os << "Batch{events=" << batch.size() << ", bytes=" << batch.body_bytes()
+            << ", key=" << batch.idempotency_key() << "}";
 }
 
 }  // namespace sluice::deliver

@@ -1,14 +1,19 @@
 #pragma once
-// Batch: the events of one POST /ingest and the Idempotency-Key that every
-// retry of exactly these events reuses (docs/ingest-contract.md §1).
+// Batch: the events of one POST /ingest as the request body, built once
+// from a byte range of EncodedEvents, with each event's place in it and the
+// Idempotency-Key that every retry of exactly these events reuses
+// (docs/ingest-contract.md).
 
 #include <cstddef>
+#include <cstdint>
 #include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "deliver/encoded_events.hpp"
 
 namespace sluice::deliver {
 
@@ -21,22 +26,39 @@ constexpr std::size_t body_size(std::size_t events, std::size_t event_bytes) {
   return kBodyOpen.size() + kBodyClose.size() + event_bytes + (events > 0 ? events - 1 : 0);
 }
 
-struct Batch {
-  std::vector<std::string> events;  // compact JSON, one per event, in buffer order
-  std::string idempotency_key;      // uuid4
+class Batch {
+ public:
+  Batch() = default;
+  // Events [first, first + count) of `events`, with a fresh key.
+  Batch(const EncodedEvents& events, std::size_t first, std::size_t count, std::mt19937_64& rng);
 
-  std::size_t body_bytes() const;
-  std::string body() const;  // {"events":[…]}
+  std::size_t size() const { return spans_.size(); }
+  std::string_view event(std::size_t i) const;
+  EventKind kind(std::size_t i) const { return spans_[i].kind; }
+  const std::string& body() const { return body_; }  // {"events":[…]}
+  std::size_t body_bytes() const { return body_.size(); }
+  const std::string& idempotency_key() const { return key_; }
+  std::vector<std::string> events() const;  // copies, for the dry run and tests
+
+  // The first and second half (first half the larger one when odd), each
+  // with a new key: a split half is a different request.
+  std::pair<Batch, Batch> halves(std::mt19937_64& rng) const;
 
   bool operator==(const Batch&) const = default;
+
+ private:
+  struct Span {
+    std::uint32_t begin;  // in body_
+    std::uint32_t length;
+    EventKind kind;
+    bool operator==(const Span&) const = default;
+  };
+  Batch(const Batch& from, std::size_t first, std::size_t count, std::mt19937_64& rng);
+
+  std::string body_;
+  std::vector<Span> spans_;
+  std::string key_;  // uuid4
 };
-
-// A new batch with a fresh Idempotency-Key.
-Batch make_batch(std::vector<std::string> events, std::mt19937_64& rng);
-
-// The first and second half of a batch (first half the larger one when odd),
-// each with a new key: a split half is a different request (ingest §1).
-std::pair<Batch, Batch> split_in_halves(Batch batch, std::mt19937_64& rng);
 
 std::ostream& operator<<(std::ostream& os, const Batch& batch);
 

@@ -4,20 +4,22 @@
 
 namespace sluice::deliver {
 
-bool Batcher::full(const EventBuffer& buffer) const {
-  return buffer.size() >= limits_.max_events || body_size(buffer.size(), buffer.bytes()) >= limits_.max_bytes;
+// bytes() counts one separator per event, the body one less: +1 fits both.
+bool Batcher::full(const EncodedEvents& events) const {
+  return events.size() >= limits_.max_events ||
+         kBodyOpen.size() + kBodyClose.size() + events.bytes() >= limits_.max_bytes + 1;
 }
 
-Batcher::TimePoint Batcher::closes_at(const EventBuffer& buffer) const {
-  const TimePoint first = buffer.arrival(0);
-  return full(buffer) ? first : first + limits_.flush_interval;
+Batcher::TimePoint Batcher::closes_at(const EncodedEvents& events) const {
+  const TimePoint first = events.arrived(0);
+  return full(events) ? first : first + limits_.flush_interval;
 }
 
-std::size_t Batcher::next_batch_size(const EventBuffer& buffer) const {
+std::size_t Batcher::next_batch_size(const EncodedEvents& events) const {
   std::size_t count = 0;
   std::size_t bytes = body_size(0, 0);
-  while (count < buffer.size() && count < limits_.max_events) {
-    const std::size_t add = buffer.event(count).size() + (count > 0 ? 1 : 0);
+  while (count < events.size() && count < limits_.max_events) {
+    const std::size_t add = events.event(count).size() + (count > 0 ? 1 : 0);
     if (count > 0 && bytes + add > limits_.max_bytes) break;
     bytes += add;
     ++count;

@@ -2,21 +2,37 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 
 namespace sluice::deliver {
 namespace {
 
 using asio::redirect_error;
 using asio::use_awaitable;
-using SteadyClock = std::chrono::steady_clock;
 using WallClock = std::chrono::system_clock;
+
+// Keys are tracked in a fixed table (no allocation per key); keys sharing a
+// slot share a lane while either has events held, which only orders more.
+constexpr std::size_t kSlots = 1 << 15;
+
+// A 429, a 5xx, a timeout or no answer at all: the API (or the way to it) is
+// overloaded, and the concurrency limit should come down.
+Pressure pressure_of(const SendResult& result) {
+  if (!result.answered() || result.status == 429 || result.status / 100 == 5) return Pressure::backpressure;
+  return Pressure::none;
+}
 
 }  // namespace
 
 DeliveryOptions DeliveryOptions::from(const config::Settings& settings) {
-  return DeliveryOptions{settings.buffer_max_events,
-                         BatchLimits{settings.batch_max_events, settings.batch_max_bytes, settings.flush_interval},
-                         RetryTiming{}};
+  DeliveryOptions options;
+  options.buffer_max_events = settings.buffer_max_events;
+  options.buffer_max_bytes = settings.buffer_max_bytes;
+  options.limits = BatchLimits{settings.batch_max_events, settings.batch_max_bytes, settings.flush_interval};
+  options.concurrency = ConcurrencyOptions{settings.delivery_concurrency == 0, settings.delivery_concurrency == 0
+                                                                                   ? settings.delivery_concurrency_max
+                                                                                   : settings.delivery_concurrency};
+  return options;
 }
 
 Deliverer::Deliverer(asio::any_io_executor executor, DeliveryOptions options, Sink& sink,
@@ -25,45 +41,103 @@ Deliverer::Deliverer(asio::any_io_executor executor, DeliveryOptions options, Si
       options_(options),
       sink_(sink),
       notes_(metrics, log),
-      buffer_(options.buffer_max_events),
       batcher_(options.limits),
-      policy_(options.retry),
+      limiter_(options.concurrency),
       rng_(seed),
+      slots_(kSlots),
       wake_timer_(executor),
-      retry_timer_(executor),
       deadline_timer_(executor),
-      done_timer_(executor) {}
+      done_timer_(executor) {
+  options_.buffer_max_events = std::max<std::size_t>(options_.buffer_max_events, 1);
+  lanes_.reserve(limiter_.max());
+  for (std::size_t i = 0; i < limiter_.max(); ++i) lanes_.emplace_back(options_.retry);
+  notes_.note_concurrency(limiter_.limit(), 0, 0);
+}
 
 Deliverer::~Deliverer() = default;
 
-void Deliverer::push(std::string event) {
+void Deliverer::push(std::string_view json, EventKind kind, EventKey key) {
+  EncodedEvents one;
+  one.append(json, kind, key);
+  push(one);
+}
+
+void Deliverer::push(const EncodedEvents& events) {
   if (flushed_) {
-    notes_.note_after_shutdown();
+    for (std::size_t i = 0; i < events.size(); ++i) notes_.note_after_shutdown();
     return;
   }
-  const bool was_empty = buffer_.empty();
-  if (buffer_.push(std::move(event), SteadyClock::now())) notes_.note_overflow();
-  notes_.note_waiting(waiting());
-  // Wake the idle loop only when its plan changes: a first event arms the
-  // flush interval, a full batch (or a flush) goes out at once.
-  if (idle_waiting_ && (was_empty || flushing_ || batcher_.full(buffer_))) wake_timer_.cancel();
+  const auto now = Clock::now();
+  for (std::size_t i = 0; i < events.size(); ++i) push_one(events, i, now);
+  note_waiting();
+  dispatch();
+}
+
+void Deliverer::push_one(const EncodedEvents& events, std::size_t i, Clock::time_point now) {
+  const EventKey key = events.key(i);
+  const std::size_t index = lane_for(key);
+  Lane& lane = lanes_[index];
+  const std::size_t before = lane.waiting.bytes();
+  lane.waiting.append_event(events, i, now);
+  held_bytes_ += lane.waiting.bytes() - before;
+  ++held_events_;
+  slots_[key % kSlots] = Slot{static_cast<std::uint32_t>(index), lane.appended, true};
+  ++lane.appended;
+  enforce_bounds();
+}
+
+std::uint64_t Deliverer::first_held_seq(const Lane& lane) const {
+  if (!lane.pending.empty()) return lane.pending.front().first_seq;
+  return lane.appended - lane.waiting.size();
+}
+
+std::size_t Deliverer::lane_for(EventKey key) {
+  const Slot& slot = slots_[key % kSlots];
+  if (slot.used && slot.seq >= first_held_seq(lanes_[slot.lane])) return slot.lane;
+  if (batcher_.full(lanes_[fill_lane_].waiting)) {
+    // The least loaded lane takes new keys next; an idle one before a busy one.
+    std::size_t best = fill_lane_;
+    std::size_t best_load = std::numeric_limits<std::size_t>::max();
+    for (std::size_t i = 0; i < lanes_.size(); ++i) {
+      const std::size_t load = lanes_[i].waiting.size() + (lanes_[i].busy ? batcher_.limits().max_events : 0);
+      if (load < best_load) {
+        best = i;
+        best_load = load;
+      }
+    }
+    fill_lane_ = best;
+  }
+  return fill_lane_;
+}
+
+// Drops the oldest waiting events (never a batch already sent or due for a
+// retry: it keeps its Idempotency-Key and its place) until both bounds hold.
+void Deliverer::enforce_bounds() {
+  while (held_events_ > options_.buffer_max_events || held_bytes_ > options_.buffer_max_bytes) {
+    Lane* oldest = nullptr;
+    for (auto& lane : lanes_) {
+      if (!lane.waiting.empty() && (!oldest || lane.waiting.arrived(0) < oldest->waiting.arrived(0))) oldest = &lane;
+    }
+    if (!oldest) return;
+    const std::size_t before = oldest->waiting.bytes();
+    oldest->waiting.pop_front();
+    held_bytes_ -= before - oldest->waiting.bytes();
+    --held_events_;
+    notes_.note_overflow();
+  }
 }
 
 void Deliverer::start() {
   if (running_ || flushed_) return;
   running_ = true;
-  asio::co_spawn(executor_, run(), [this](std::exception_ptr error) {
-    if (!error) return;
-    running_ = false;
-    notes_.note_loop_failed(error);
-  });
+  dispatch();
 }
 
 void Deliverer::stop() {
   stop_requested_ = true;
   sink_.cancel();
   wake_timer_.cancel();
-  retry_timer_.cancel();
+  dispatch();
 }
 
 asio::awaitable<std::size_t> Deliverer::flush(std::chrono::milliseconds timeout) {
@@ -73,12 +147,12 @@ asio::awaitable<std::size_t> Deliverer::flush(std::chrono::milliseconds timeout)
     finish();
     co_return shutdown_dropped_;
   }
-  deadline_ = SteadyClock::now() + timeout;
+  deadline_ = Clock::now() + timeout;
   deadline_timer_.expires_at(deadline_);
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) on_deadline();
   });
-  wake_timer_.cancel();
+  dispatch();
   while (running_) {
     boost::system::error_code ec;
     done_timer_.expires_at(asio::steady_timer::time_point::max());
@@ -88,111 +162,187 @@ asio::awaitable<std::size_t> Deliverer::flush(std::chrono::milliseconds timeout)
 }
 
 bool Deliverer::ending() const {
-  return stop_requested_ || deadline_passed_ || (flushing_ && SteadyClock::now() >= deadline_);
+  return stop_requested_ || deadline_passed_ || (flushing_ && Clock::now() >= deadline_);
 }
 
 void Deliverer::on_deadline() {
   deadline_passed_ = true;
   sink_.cancel();
-  retry_timer_.cancel();
-  wake_timer_.cancel();
+  dispatch();
 }
 
-asio::awaitable<void> Deliverer::run() {
-  while (!ending()) {
-    if (pending_.empty()) {
-      if (buffer_.empty() && flushing_) break;
-      if (!flushing_ && !batcher_.due(buffer_, SteadyClock::now())) {
-        co_await idle_wait();
-        continue;
+bool Deliverer::ready(const Lane& lane, Clock::time_point now) const {
+  if (lane.busy || lane.retry_at > now) return false;
+  if (!lane.pending.empty()) return true;
+  return !lane.waiting.empty() && (flushing_ || batcher_.due(lane.waiting, now));
+}
+
+// Starts what may start now (up to the concurrency limit, oldest first) and
+// arms the timer for the next moment something becomes due.
+void Deliverer::dispatch() {
+  if (!running_) return;
+  if (ending()) {
+    if (in_flight_ == 0) finish();
+    return;
+  }
+  if (flushing_ && held_events_ == 0 && in_flight_ == 0) return finish();
+  auto now = Clock::now();
+  if (now < halt_until_) return arm_wake(halt_until_);
+  for (;;) {
+    std::size_t best = lanes_.size();
+    Clock::time_point best_at = Clock::time_point::max();
+    for (std::size_t i = 0; i < lanes_.size(); ++i) {
+      const Lane& lane = lanes_[i];
+      if (!ready(lane, now)) continue;
+      // Retries and split halves first, then the lane with the oldest event.
+      const auto at = lane.pending.empty() ? lane.waiting.arrived(0) : Clock::time_point::min();
+      if (at < best_at || best == lanes_.size()) {
+        best = i;
+        best_at = at;
       }
-      close_batch();
     }
-    co_await attempt_front();
+    if (best == lanes_.size()) break;
+    if (in_flight_ >= limiter_.limit()) {
+      limiter_.on_blocked();
+      break;
+    }
+    start_attempt(best);
+    if (!running_) return;
+    now = Clock::now();
   }
-  finish();
-}
-
-asio::awaitable<void> Deliverer::idle_wait() {
-  wake_timer_.expires_at(buffer_.empty() ? asio::steady_timer::time_point::max() : batcher_.closes_at(buffer_));
-  idle_waiting_ = true;
-  boost::system::error_code ec;
-  co_await wake_timer_.async_wait(redirect_error(use_awaitable, ec));
-  idle_waiting_ = false;
-}
-
-void Deliverer::close_batch() {
-  Batch batch = make_batch(buffer_.take_front(batcher_.next_batch_size(buffer_)), rng_);
-  in_flight_events_ += batch.events.size();
-  pending_.push_back(std::move(batch));
-}
-
-asio::awaitable<void> Deliverer::attempt_front() {
-  const Batch& batch = pending_.front();  // only this loop changes pending_
-  if (batch.events.size() == 1 && batch.body_bytes() > batcher_.limits().max_bytes) {
-    notes_.note_oversized(batch.events.front(), batcher_.limits().max_bytes, SteadyClock::now());
-    pop_front_batch();
-    co_return;
+  if (flushing_ && held_events_ == 0 && in_flight_ == 0) return finish();
+  // What is due already waits for a request to end; the timer is for what
+  // becomes due later.
+  Clock::time_point next = Clock::time_point::max();
+  for (const Lane& lane : lanes_) {
+    if (lane.busy) continue;
+    Clock::time_point at = Clock::time_point::max();
+    if (!lane.pending.empty()) at = lane.retry_at;
+    else if (!lane.waiting.empty() && !flushing_) at = batcher_.closes_at(lane.waiting);
+    if (at > now) next = std::min(next, at);
   }
-  const auto started = SteadyClock::now();
-  const SendResult result = co_await sink_.send(batch);
-  notes_.note_attempt(result, SteadyClock::now() - started);
+  if (next != Clock::time_point::max()) arm_wake(next);
+}
+
+void Deliverer::arm_wake(Clock::time_point at) {
+  if (flushing_) at = std::min(at, deadline_);
+  if (at >= wake_at_) return;
+  wake_at_ = at;
+  wake_timer_.expires_at(at);
+  wake_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    wake_at_ = Clock::time_point::max();
+    dispatch();
+  });
+}
+
+void Deliverer::start_attempt(std::size_t index) {
+  Lane& lane = lanes_[index];
+  if (lane.pending.empty()) {
+    const std::size_t count = batcher_.next_batch_size(lane.waiting);
+    const std::size_t before = lane.waiting.bytes();
+    const std::uint64_t first_seq = lane.appended - lane.waiting.size();
+    lane.pending.push_back(Pending{Batch(lane.waiting, 0, count, rng_), first_seq});
+    lane.waiting.pop_front(count);
+    held_bytes_ = held_bytes_ - (before - lane.waiting.bytes()) + lane.pending.back().batch.body_bytes();
+  }
+  const Batch& batch = lane.pending.front().batch;
+  if (batch.size() == 1 && batch.body_bytes() > batcher_.limits().max_bytes) {
+    notes_.note_oversized(batch.kind(0), batch.event(0).size(), batcher_.limits().max_bytes, Clock::now());
+    pop_pending(lane);
+    return;
+  }
+  lane.busy = true;
+  ++in_flight_;
+  notes_.note_concurrency(limiter_.limit(), in_flight_, limiter_.smoothed_rtt().count());
+  asio::co_spawn(executor_, attempt(index), [this](std::exception_ptr error) {
+    if (!error) return;
+    running_ = false;
+    notes_.note_loop_failed(error);
+  });
+}
+
+asio::awaitable<void> Deliverer::attempt(std::size_t index) {
+  Lane& lane = lanes_[index];
+  const auto started = Clock::now();
+  // Only this attempt touches its lane's pending batches while it runs.
+  const SendResult result = co_await sink_.send(lane.pending.front().batch);
+  const auto now = Clock::now();
+  --in_flight_;
+  lane.busy = false;
+  notes_.note_attempt(result, now - started);
   // A request cut by stop() or the shutdown deadline says nothing about the API.
-  if (!result.answered() && ending()) co_return;
-  const Step step = policy_.next(result, batch.events.size(), WallClock::now(), rng_);
-  apply(step, result);
-  if (step.delay.count() > 0) co_await pause(step.delay);
+  if (result.answered() || !ending()) {
+    limiter_.on_result(now - started, pressure_of(result), now);
+    const Step step = lane.policy.next(result, lane.pending.front().batch.size(), WallClock::now(), rng_);
+    apply(lane, step, result);
+  }
+  notes_.note_concurrency(limiter_.limit(), in_flight_, limiter_.smoothed_rtt().count());
+  dispatch();
 }
 
-void Deliverer::apply(const Step& step, const SendResult& result) {
-  const auto now = WallClock::now();
+void Deliverer::apply(Lane& lane, const Step& step, const SendResult& result) {
+  const auto wall = WallClock::now();
+  const auto now = Clock::now();
   switch (step.action) {
     case Action::delivered:
-      notes_.note_delivered(pending_.front().events.size(), now);
-      pop_front_batch();
+      notes_.note_delivered(lane.pending.front().batch.size(), wall);
+      pop_pending(lane);
       break;
-    case Action::split: replace_front_with_halves(); break;
+    case Action::split: replace_front_with_halves(lane); break;
     case Action::drop_rejected:
-      notes_.note_rejected(pending_.front().events.front(), result, SteadyClock::now());
-      pop_front_batch();
+      notes_.note_rejected(lane.pending.front().batch.kind(0), result, now);
+      pop_pending(lane);
       break;
-    case Action::stop_sending: notes_.note_stopped(result, step.hint, step.delay, now); break;
-    case Action::wait_retry_after: notes_.note_rate_limited(result, step.delay, now); break;
-    case Action::backoff: notes_.note_backoff(result, step.delay, now); break;
+    case Action::stop_sending:
+      notes_.note_stopped(result, step.hint, step.delay, wall);
+      halt_until_ = std::max(halt_until_, now + step.delay);
+      break;
+    case Action::wait_retry_after:
+      notes_.note_rate_limited(result, step.delay, wall);
+      halt_until_ = std::max(halt_until_, now + step.delay);
+      break;
+    case Action::backoff:
+      notes_.note_backoff(result, step.delay, wall);
+      lane.retry_at = now + step.delay;
+      break;
   }
 }
 
-asio::awaitable<void> Deliverer::pause(std::chrono::milliseconds delay) {
-  auto until = SteadyClock::now() + delay;
-  if (flushing_) until = std::min(until, deadline_);
-  retry_timer_.expires_at(until);
-  boost::system::error_code ec;
-  co_await retry_timer_.async_wait(redirect_error(use_awaitable, ec));
+void Deliverer::replace_front_with_halves(Lane& lane) {
+  Pending whole = std::move(lane.pending.front());
+  lane.pending.pop_front();
+  auto [first, second] = whole.batch.halves(rng_);
+  const std::uint64_t second_seq = whole.first_seq + first.size();
+  held_bytes_ = held_bytes_ - whole.batch.body_bytes() + first.body_bytes() + second.body_bytes();
+  lane.pending.push_front(Pending{std::move(second), second_seq});
+  lane.pending.push_front(Pending{std::move(first), whole.first_seq});
 }
 
-void Deliverer::replace_front_with_halves() {
-  auto [first, second] = split_in_halves(std::move(pending_.front()), rng_);
-  pending_.pop_front();
-  pending_.push_front(std::move(second));
-  pending_.push_front(std::move(first));
+void Deliverer::pop_pending(Lane& lane) {
+  held_events_ -= lane.pending.front().batch.size();
+  held_bytes_ -= lane.pending.front().batch.body_bytes();
+  lane.pending.pop_front();
+  note_waiting();
 }
 
-void Deliverer::pop_front_batch() {
-  in_flight_events_ -= pending_.front().events.size();
-  pending_.pop_front();
-  notes_.note_waiting(waiting());
-}
+void Deliverer::note_waiting() { notes_.note_waiting(held_events_, held_bytes_); }
 
 void Deliverer::finish() {
   running_ = false;
   if (flushing_) {
-    shutdown_dropped_ = buffer_.clear() + in_flight_events_;
-    pending_.clear();
-    in_flight_events_ = 0;
+    shutdown_dropped_ = held_events_;
+    for (auto& lane : lanes_) {
+      lane.waiting.clear();
+      lane.pending.clear();
+    }
+    held_events_ = 0;
+    held_bytes_ = 0;
     flushed_ = true;
     notes_.note_shutdown(shutdown_dropped_);
-    notes_.note_waiting(0);
+    note_waiting();
   }
+  wake_timer_.cancel();
   deadline_timer_.cancel();
   done_timer_.cancel();
 }

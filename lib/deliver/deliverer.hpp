@@ -1,9 +1,25 @@
 #pragma once
-// Deliverer: the delivery loop. Events are pushed into a bounded buffer
-// (never blocking the Redis side), closed into batches by the Batcher, sent
-// one request at a time in buffer order through a Sink, and the RetryPolicy
-// decides what happens next. Runs as a coroutine on the app's io_context;
-// every member is called on that context's thread.
+// Deliverer: the delivery loop. Encoded events are pushed into lanes
+// (never blocking the Redis side), closed into batches by the Batcher and
+// sent through a Sink, several requests at a time; the RetryPolicy decides
+// what happens after each answer. Runs on one io_context; every member is
+// called on that context's thread.
+//
+// Order: the events of one job, worker or queue (one EventKey) must reach
+// the API in the order they were tracked, retries included. A key stays on
+// the lane that holds its earlier events, and a lane has at most one
+// request in flight, so keys are ordered while lanes run side by side. A
+// key with nothing held goes to the "fill lane", which takes new keys until
+// it holds a full batch; then the least loaded lane becomes the fill lane.
+// At low rates one lane therefore receives everything, and delivery sends
+// one request at a time with batches as full as the flush interval allows.
+//
+// Halts are account-wide: a 429 (Retry-After) or a 401/403/404 stops every
+// lane; 5xx and transport failures back off per lane. How many requests may
+// be in flight is the ConcurrencyLimit's (adaptive by default).
+//
+// The backlog is bounded by events and by bytes: at either bound the oldest
+// waiting event is dropped and counted.
 
 #include <chrono>
 #include <cstddef>
@@ -11,13 +27,16 @@
 #include <deque>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/batch.hpp"
 #include "deliver/batcher.hpp"
+#include "deliver/concurrency_limit.hpp"
 #include "deliver/delivery_notes.hpp"
-#include "deliver/event_buffer.hpp"
+#include "deliver/encoded_events.hpp"
 #include "deliver/retry_policy.hpp"
 #include "deliver/sink.hpp"
 
@@ -25,26 +44,30 @@ namespace sluice::deliver {
 
 struct DeliveryOptions {
   std::size_t buffer_max_events = 100'000;
+  std::size_t buffer_max_bytes = 64 * 1024 * 1024;
   BatchLimits limits;
   RetryTiming retry;
+  ConcurrencyOptions concurrency;
 
   static DeliveryOptions from(const config::Settings& settings);
 };
 
 class Deliverer {
  public:
+  using Clock = std::chrono::steady_clock;
+
   Deliverer(asio::any_io_executor executor, DeliveryOptions options, Sink& sink, observe::Metrics& metrics,
             observe::Logger& log, std::uint64_t seed = std::random_device{}());
   Deliverer(const Deliverer&) = delete;
   Deliverer& operator=(const Deliverer&) = delete;
   ~Deliverer();
 
-  // Hands one serialized event (compact JSON) to delivery: O(1), never
-  // blocks. At the bound the oldest waiting event is dropped and counted.
-  // After a flush has finished, events are counted as dropped (shutdown).
-  void push(std::string event);
+  // Hands encoded events to delivery: never blocks. At a bound the oldest
+  // waiting events are dropped and counted. After a flush has finished,
+  // events are counted as dropped (shutdown).
+  void push(const EncodedEvents& events);
+  void push(std::string_view json, EventKind kind, EventKey key);
 
-  // Spawns the loop on the executor.
   void start();
 
   // Graceful shutdown: sends what is buffered (batches close at once) for at
@@ -54,42 +77,74 @@ class Deliverer {
   // honoured, so they may use up the timeout.
   asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
 
-  // Ends the loop at once without counting anything (tests, fatal errors).
+  // Ends the loop without counting anything (tests, fatal errors); running()
+  // turns false once the requests in flight have unwound.
   void stop();
 
   bool running() const { return running_; }
-  std::size_t waiting() const { return buffer_.size() + in_flight_events_; }
-  const DeliveryStatus& status() const { return notes_.status(); }
+  std::size_t waiting() const { return held_events_; }  // buffered + in flight
+  std::size_t waiting_bytes() const { return held_bytes_; }
+  std::size_t in_flight() const { return in_flight_; }
+  std::size_t concurrency_limit() const { return limiter_.limit(); }
+  DeliveryStatus status() const { return notes_.board().read(); }
+  const StatusBoard& status_board() const { return notes_.board(); }
 
  private:
-  asio::awaitable<void> run();
-  asio::awaitable<void> idle_wait();
-  asio::awaitable<void> attempt_front();
-  asio::awaitable<void> pause(std::chrono::milliseconds delay);
-  void apply(const Step& step, const SendResult& result);
-  void replace_front_with_halves();
-  void pop_front_batch();
-  void close_batch();
+  struct Pending {
+    Batch batch;
+    std::uint64_t first_seq;  // lane sequence number of its first event
+  };
+  struct Lane {
+    explicit Lane(const RetryTiming& timing) : policy(timing) {}
+    EncodedEvents waiting;        // not yet in a batch, in order
+    std::deque<Pending> pending;  // taken from waiting, in order; splits go to the front
+    RetryPolicy policy;           // this lane's backoff
+    Clock::time_point retry_at{};
+    std::uint64_t appended = 0;   // events ever queued here: the next sequence number
+    bool busy = false;            // an attempt (request) is running
+  };
+  struct Slot {  // where a key's held events are (keys sharing a slot share a lane)
+    std::uint32_t lane = 0;
+    std::uint64_t seq = 0;  // sequence number of its last event there
+    bool used = false;
+  };
+
+  void push_one(const EncodedEvents& events, std::size_t i, Clock::time_point now);
+  std::size_t lane_for(EventKey key);
+  std::uint64_t first_held_seq(const Lane& lane) const;
+  void enforce_bounds();
+  void dispatch();
+  bool ready(const Lane& lane, Clock::time_point now) const;
+  void start_attempt(std::size_t lane);
+  asio::awaitable<void> attempt(std::size_t lane);
+  void apply(Lane& lane, const Step& step, const SendResult& result);
+  void replace_front_with_halves(Lane& lane);
+  void pop_pending(Lane& lane);
+  void arm_wake(Clock::time_point at);
   void on_deadline();
   void finish();
   bool ending() const;
+  void note_waiting();
 
   asio::any_io_executor executor_;
   DeliveryOptions options_;
   Sink& sink_;
   DeliveryNotes notes_;
-  EventBuffer buffer_;
   Batcher batcher_;
-  RetryPolicy policy_;
+  ConcurrencyLimit limiter_;
   std::mt19937_64 rng_;
-  std::deque<Batch> pending_;  // taken from the buffer, in order; splits go to the front
-  std::size_t in_flight_events_ = 0;
-  asio::steady_timer wake_timer_;      // idle: waits for events or the flush interval
-  asio::steady_timer retry_timer_;     // between attempts
+  std::vector<Lane> lanes_;
+  std::vector<Slot> slots_;
+  std::size_t fill_lane_ = 0;
+  std::size_t in_flight_ = 0;
+  std::size_t held_events_ = 0;  // waiting + pending, all lanes
+  std::size_t held_bytes_ = 0;   // waiting bytes + pending bodies
+  Clock::time_point halt_until_{};  // account-wide: 429 or refused configuration
+  asio::steady_timer wake_timer_;   // flush intervals, backoffs, halts
+  Clock::time_point wake_at_ = Clock::time_point::max();
   asio::steady_timer deadline_timer_;  // shutdown deadline
   asio::steady_timer done_timer_;      // wakes flush() when the loop has ended
-  std::chrono::steady_clock::time_point deadline_{};
-  bool idle_waiting_ = false;
+  Clock::time_point deadline_{};
   bool running_ = false;
   bool flushing_ = false;
   bool flushed_ = false;

@@ -1,7 +1,5 @@
 #include "deliver/delivery_notes.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace sluice::deliver {
 namespace {
 
@@ -11,12 +9,6 @@ constexpr char kDropped[] = "sluiced_events_dropped_total";
 constexpr char kDroppedHelp[] = "Events that will never be delivered, by reason";
 constexpr char kBatches[] = "sluiced_batches_total";
 constexpr char kBatchesHelp[] = "Ingest requests by outcome class (error: no HTTP answer)";
-
-std::string event_type(const std::string& event) {
-  const auto doc = nlohmann::json::parse(event, nullptr, false);
-  if (doc.is_object() && doc.contains("type") && doc["type"].is_string()) return doc["type"].get<std::string>();
-  return "unknown";
-}
 
 std::string millis_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
@@ -35,6 +27,12 @@ DeliveryNotes::DeliveryNotes(observe::Metrics& metrics, observe::Logger& log)
       duration_(metrics.histogram("sluiced_request_duration_seconds", "Time of one ingest request",
                                   {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})),
       waiting_(metrics.gauge("sluiced_buffer_events", "Events waiting for delivery, in flight included")),
+      waiting_bytes_(metrics.gauge("sluiced_buffer_bytes",
+                                   "Encoded bytes of the events waiting for delivery, in flight included")),
+      concurrency_limit_(metrics.gauge("sluiced_delivery_concurrency_limit",
+                                       "Ingest requests allowed in flight (adaptive or fixed)")),
+      in_flight_(metrics.gauge("sluiced_delivery_requests_in_flight", "Ingest requests in flight")),
+      rtt_(metrics.gauge("sluiced_delivery_rtt_seconds", "Smoothed round-trip time of ingest requests")),
       rejected_lines_(std::chrono::seconds(60)) {}
 
 observe::Counter& DeliveryNotes::batches(int status) {
@@ -46,17 +44,26 @@ observe::Counter& DeliveryNotes::batches(int status) {
   }
 }
 
-void DeliveryNotes::note_waiting(std::size_t events) {
+void DeliveryNotes::note_waiting(std::size_t events, std::size_t bytes) {
   status_.buffered_events = events;
+  board_.set_buffered(events);
   waiting_.set(static_cast<double>(events));
+  waiting_bytes_.set(static_cast<double>(bytes));
 }
 
-void DeliveryNotes::note_overflow() { dropped_overflow_.inc(); }
+void DeliveryNotes::note_overflow(std::size_t events) { dropped_overflow_.inc(events); }
+
+void DeliveryNotes::note_concurrency(std::size_t limit, std::size_t in_flight, double rtt_seconds) {
+  concurrency_limit_.set(static_cast<double>(limit));
+  in_flight_.set(static_cast<double>(in_flight));
+  rtt_.set(rtt_seconds);
+}
 
 void DeliveryNotes::note_attempt(const SendResult& result, std::chrono::duration<double> elapsed) {
   batches(result.status).inc();
   duration_.observe(elapsed.count());
   status_.last_outcome = describe(result);
+  publish();
 }
 
 void DeliveryNotes::note_delivered(std::size_t events, WallTime now) {
@@ -71,22 +78,23 @@ void DeliveryNotes::note_delivered(std::size_t events, WallTime now) {
   status_.condition = Condition::ok;
   status_.failing_since.reset();
   status_.problem.clear();
+  publish();
 }
 
-void DeliveryNotes::note_rejected(const std::string& event, const SendResult& result, SteadyTime now) {
-  count_rejected(event, "the Sluice API rejected an event; dropped it", result.error, now);
+void DeliveryNotes::note_rejected(EventKind kind, const SendResult& result, SteadyTime now) {
+  count_rejected(kind, "the Sluice API rejected an event; dropped it", result.error, now);
 }
 
-void DeliveryNotes::note_oversized(const std::string& event, std::size_t limit, SteadyTime now) {
-  ApiError error{"TOO_LARGE", "event of " + std::to_string(event.size()) + " bytes exceeds the batch limit of " +
+void DeliveryNotes::note_oversized(EventKind kind, std::size_t bytes, std::size_t limit, SteadyTime now) {
+  ApiError error{"TOO_LARGE", "event of " + std::to_string(bytes) + " bytes exceeds the batch limit of " +
                                   std::to_string(limit) + " bytes", ""};
-  count_rejected(event, "an event is too large to send; dropped it", error, now);
+  count_rejected(kind, "an event is too large to send; dropped it", error, now);
 }
 
-void DeliveryNotes::count_rejected(const std::string& event, std::string_view why, const ApiError& error,
+void DeliveryNotes::count_rejected(EventKind kind, std::string_view why, const ApiError& error,
                                    SteadyTime now) {
   dropped_rejected_.inc();
-  const std::string type = event_type(event);
+  const std::string type = to_string(kind);
   std::uint64_t suppressed = 0;
   if (!rejected_lines_.allow("rejected:" + type, now, suppressed)) return;
   log_.log(Level::warn, why,
@@ -102,6 +110,7 @@ void DeliveryNotes::leave_ok(Condition condition, std::string problem, WallTime 
   if (condition == Condition::rate_limited) status_.failing_since.reset();
   status_.condition = condition;
   status_.problem = std::move(problem);
+  publish();
 }
 
 void DeliveryNotes::note_backoff(const SendResult& result, std::chrono::milliseconds delay, WallTime now) {
@@ -156,6 +165,7 @@ void DeliveryNotes::note_loop_failed(const std::exception_ptr& error) {
   status_.condition = Condition::failing;
   if (!status_.failing_since) status_.failing_since = std::chrono::system_clock::now();
   status_.problem = "the delivery loop stopped: " + what;
+  publish();
   log_.log(Level::error, status_.problem);
 }
 

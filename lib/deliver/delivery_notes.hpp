@@ -2,7 +2,9 @@
 // DeliveryNotes: everything delivery tells the outside world. Each note bumps
 // the metrics, updates the /health status and writes a log line only when
 // the condition changes (or, for rejected events, rate-limited per type) —
-// the loop itself never formats a log line (docs/architecture.md §4).
+// the loop itself never formats a log line. The status is published on a
+// StatusBoard that other threads read
+// (docs/architecture.md §4).
 
 #include <chrono>
 #include <cstddef>
@@ -11,7 +13,9 @@
 #include <string_view>
 
 #include "deliver/delivery_status.hpp"
+#include "deliver/encoded_events.hpp"
 #include "deliver/send_result.hpp"
+#include "deliver/status_board.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 
@@ -24,12 +28,12 @@ class DeliveryNotes {
 
   DeliveryNotes(observe::Metrics& metrics, observe::Logger& log);
 
-  void note_waiting(std::size_t events);  // buffered + in flight
-  void note_overflow();
+  void note_waiting(std::size_t events, std::size_t bytes);  // buffered + in flight
+  void note_overflow(std::size_t events = 1);
   void note_attempt(const SendResult& result, std::chrono::duration<double> elapsed);
   void note_delivered(std::size_t events, WallTime now);
-  void note_rejected(const std::string& event, const SendResult& result, SteadyTime now);
-  void note_oversized(const std::string& event, std::size_t limit, SteadyTime now);
+  void note_rejected(EventKind kind, const SendResult& result, SteadyTime now);
+  void note_oversized(EventKind kind, std::size_t bytes, std::size_t limit, SteadyTime now);
   void note_backoff(const SendResult& result, std::chrono::milliseconds delay, WallTime now);
   void note_stopped(const SendResult& result, std::string_view hint, std::chrono::milliseconds retry,
                     WallTime now);
@@ -38,11 +42,15 @@ class DeliveryNotes {
   void note_after_shutdown();  // an event pushed after the flush: counted, not logged
   void note_loop_failed(const std::exception_ptr& error);
 
+  void note_concurrency(std::size_t limit, std::size_t in_flight, double rtt_seconds);
+
   const DeliveryStatus& status() const { return status_; }
+  const StatusBoard& board() const { return board_; }
 
  private:
   observe::Counter& batches(int status);
-  void count_rejected(const std::string& event, std::string_view why, const ApiError& error, SteadyTime now);
+  void publish() { board_.publish(status_); }
+  void count_rejected(EventKind kind, std::string_view why, const ApiError& error, SteadyTime now);
   void leave_ok(Condition condition, std::string problem, WallTime now);
 
   observe::Logger& log_;
@@ -56,8 +64,13 @@ class DeliveryNotes {
   observe::Counter& batches_error_;
   observe::Histogram& duration_;
   observe::Gauge& waiting_;
+  observe::Gauge& waiting_bytes_;
+  observe::Gauge& concurrency_limit_;
+  observe::Gauge& in_flight_;
+  observe::Gauge& rtt_;
   observe::LogRateLimiter rejected_lines_;
   DeliveryStatus status_;
+  StatusBoard board_;
 };
 
 }  // namespace sluice::deliver

@@ -1,10 +1,12 @@
 #pragma once
-// HttpsClient: one persistent HTTP/1.1 connection to the ingest API, reused
-// (keep-alive) and reopened when closed. TLS verifies the chain (system
-// store plus an optional CA file) AND the host name, with SNI; plain http is
-// used only when the URL says so (config allows it for loopback or with the
-// insecure flag). Optional CONNECT tunnel through a proxy. Every step has a
-// timeout. One request at a time (docs/ingest-contract.md §1).
+// HttpsClient: a pool of persistent HTTP/1.1 connections to the ingest API.
+// A request takes an idle connection (the most recently used) or opens a
+// new one, so there are as many connections as requests in flight; idle
+// ones are closed after idle_timeout. New connections resume the latest TLS
+// session. TLS verifies the chain (system store plus an optional CA file)
+// AND the host name, with SNI; plain http is used only when the URL says so
+// (config allows it for loopback or with the insecure flag). Optional
+// CONNECT tunnel through a proxy. Every step has a timeout (docs/ingest-contract.md §1).
 
 #include <chrono>
 #include <cstddef>
@@ -28,6 +30,7 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{30'000};  // write the request, read the answer
   std::optional<ProxyEndpoint> proxy;
   std::size_t max_response_bytes = 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{30'000};  // an unused connection is closed after this
 };
 
 struct HttpHeader {
@@ -61,21 +64,35 @@ class HttpsClient {
   // POSTs the request. Connect, proxy, TLS, timeout and I/O failures come
   // back as a message (host and reason, never headers or body). A reused
   // connection the server had closed is reopened once, transparently.
-  asio::awaitable<Expected<HttpResponse, std::string>> post(const HttpRequest& request);
+  // Several posts may run at once, each on its own connection.
+  asio::awaitable<Expected<HttpResponse, std::string>> post(HttpRequest request);
 
-  // Aborts a request in progress; post() then fails with "cancelled".
+  // Aborts every request in progress (post() then fails with "cancelled")
+  // and closes the idle connections.
   void cancel();
 
-  bool connected() const;
+  bool connected() const;  // at least one connection is open
+  std::size_t open_connections() const;
   std::uint64_t connections_opened() const { return connections_opened_; }
+  std::uint64_t sessions_resumed() const;
 
  private:
   struct TlsContext;
+  struct Idle;
   HttpsClient(asio::any_io_executor executor, std::unique_ptr<TlsContext> tls, ClientOptions options);
 
+  std::unique_ptr<HttpConnection> take_connection();
+  void give_back(std::unique_ptr<HttpConnection> connection);
+  void arm_idle_timer();
+  void close_idle(std::chrono::steady_clock::time_point now);
+
+  asio::any_io_executor executor_;
   std::unique_ptr<TlsContext> tls_;
-  ClientOptions options_;  // before connection_, which keeps a reference to it
-  std::unique_ptr<HttpConnection> connection_;
+  ClientOptions options_;  // connections keep a reference to it
+  std::vector<Idle> idle_;             // most recently used last
+  std::vector<HttpConnection*> busy_;  // requests in flight, for cancel()
+  std::unique_ptr<asio::steady_timer> idle_timer_;
+  bool idle_timer_armed_ = false;
   std::uint64_t connections_opened_ = 0;
 };
 

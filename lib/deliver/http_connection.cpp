@@ -3,18 +3,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "common/host_port.hpp"
+#include "common/tls_peer.hpp"
+
 namespace sluice::deliver {
 namespace {
 
 using asio::redirect_error;
 using asio::use_awaitable;
 using tcp = asio::ip::tcp;
-
-bool is_ip_literal(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 std::string seconds_text(std::chrono::milliseconds d) {
   return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
@@ -38,14 +35,9 @@ asio::awaitable<beast::error_code> round_trip(Stream& stream, beast::flat_buffer
 
 }  // namespace
 
-std::string authority(const std::string& host, std::uint16_t port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
 HttpConnection::HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls,
-                               const ClientOptions& options)
-    : executor_(executor), tls_context_(tls), options_(options), resolver_(executor), resolve_timer_(executor) {}
+                               TlsSessionCache& sessions, const ClientOptions& options)
+    : executor_(executor), tls_context_(tls), sessions_(sessions), options_(options), resolver_(executor), resolve_timer_(executor) {}
 
 HttpConnection::~HttpConnection() = default;
 
@@ -73,7 +65,7 @@ asio::awaitable<std::string> HttpConnection::open() {
 asio::awaitable<std::string> HttpConnection::resolve_and_connect() {
   const std::string& host = options_.proxy ? options_.proxy->host : options_.url.host;
   const std::uint16_t port = options_.proxy ? options_.proxy->port : options_.url.port;
-  const std::string where = (options_.proxy ? "proxy " : "") + authority(host, port);
+  const std::string where = (options_.proxy ? "proxy " : "") + host_and_port(host, port);
   beast::error_code ec;
   // The resolver has no deadline of its own: a timer cancels it.
   resolve_timed_out_ = false;
@@ -101,8 +93,8 @@ asio::awaitable<std::string> HttpConnection::resolve_and_connect() {
 
 asio::awaitable<std::string> HttpConnection::tunnel() {
   const ProxyEndpoint& proxy = *options_.proxy;
-  const std::string target = authority(options_.url.host, options_.url.port);
-  const std::string what = "proxy " + authority(proxy.host, proxy.port) + " CONNECT " + target;
+  const std::string target = host_and_port(options_.url.host, options_.url.port);
+  const std::string what = "proxy " + host_and_port(proxy.host, proxy.port) + " CONNECT " + target;
   http::request<http::empty_body> request{http::verb::connect, target, 11};
   request.set(http::field::host, target);
   if (!proxy.authorization.empty()) request.set(http::field::proxy_authorization, proxy.authorization);
@@ -126,27 +118,19 @@ asio::awaitable<std::string> HttpConnection::tunnel() {
 
 asio::awaitable<std::string> HttpConnection::handshake() {
   const std::string& host = options_.url.host;
-  const std::string what = "TLS handshake with " + authority(host, options_.url.port);
+  const std::string what = "TLS handshake with " + host_and_port(host, options_.url.port);
   tls_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*tcp_), tls_context_);
   tcp_.reset();
   SSL* ssl = tls_->native_handle();
-  // SNI carries names only, never IP addresses (RFC 6066 §3).
-  // (SSL_set_tlsext_host_name is a macro with a C cast; this is its expansion.)
-  if (!is_ip_literal(host)) {
-    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
-  }
-  tls_->set_verify_mode(asio::ssl::verify_peer);
-  tls_->set_verify_callback([verify = asio::ssl::host_name_verification(host)](
-                                bool preverified, asio::ssl::verify_context& context) {
-    const bool ok = verify(preverified, context);
-    // Name the failure, so the error says "hostname mismatch", not just "verify failed".
-    if (preverified && !ok) X509_STORE_CTX_set_error(context.native_handle(), X509_V_ERR_HOSTNAME_MISMATCH);
-    return ok;
-  });
+  if (!expect_peer(*tls_, host)) co_return what + " failed: cannot set TLS server name";
+  sessions_.offer(ssl);
   beast::error_code ec;
   lowest_layer().expires_after(options_.connect_timeout);
   co_await tls_->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));
-  if (!ec) co_return std::string();
+  if (!ec) {
+    sessions_.note_handshake(ssl);
+    co_return std::string();
+  }
   const long verify = SSL_get_verify_result(ssl);
   close();
   if (verify != X509_V_OK && !cancelled_) {
@@ -167,7 +151,7 @@ asio::awaitable<ExchangeError> HttpConnection::exchange(BeastRequest& request, R
     close();
     co_return ExchangeError{};
   }
-  const std::string where = authority(options_.url.host, options_.url.port);
+  const std::string where = host_and_port(options_.url.host, options_.url.port);
   ExchangeError error;
   error.stale = !cancelled_ && !parser.got_some() && closed_by_peer(ec);
   error.message = ec == beast::error::timeout

@@ -1,5 +1,5 @@
 #pragma once
-// HttpConnection: one connection of the HttpsClient — TCP, an optional
+// HttpConnection: one pooled connection of the HttpsClient — TCP, an optional
 // CONNECT tunnel, an optional verified TLS session — and one request/answer
 // exchange over it with a deadline. Internal to lib/deliver (Beast types).
 
@@ -8,6 +8,7 @@
 
 #include "deliver/beast.hpp"
 #include "deliver/http_client.hpp"
+#include "deliver/tls_session_cache.hpp"
 
 namespace sluice::deliver {
 
@@ -21,7 +22,8 @@ struct ExchangeError {
 
 class HttpConnection {
  public:
-  HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls, const ClientOptions& options);
+  HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls, TlsSessionCache& sessions,
+                 const ClientOptions& options);
   ~HttpConnection();
 
   // Opens a new connection; returns an error message, empty on success.
@@ -41,6 +43,7 @@ class HttpConnection {
 
   asio::any_io_executor executor_;
   asio::ssl::context& tls_context_;
+  TlsSessionCache& sessions_;
   const ClientOptions& options_;
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer resolve_timer_;

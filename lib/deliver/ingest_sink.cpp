@@ -62,7 +62,7 @@ asio::awaitable<SendResult> IngestSink::send(const Batch& batch) {
                       {{"Authorization", "Bearer " + options_.api_key},
                        {"Content-Type", "application/json"},
                        {"User-Agent", user_agent()},
-                       {"Idempotency-Key", batch.idempotency_key}},
+                       {"Idempotency-Key", batch.idempotency_key()}},
                       batch.body()};
   if (options_.gzip) {
     // deflate only fails without memory; the plain body is then still correct.
@@ -71,7 +71,7 @@ asio::awaitable<SendResult> IngestSink::send(const Batch& batch) {
       request.headers.push_back({"Content-Encoding", "gzip"});
     }
   }
-  auto response = co_await client_->post(request);
+  auto response = co_await client_->post(std::move(request));
   if (!response) co_return SendResult::transport_failure(options_.redact(response.error()));
   SendResult result = SendResult::answer(response->status);
   result.retry_after = options_.redact(response->retry_after);

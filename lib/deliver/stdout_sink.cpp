@@ -3,7 +3,8 @@
 namespace sluice::deliver {
 
 asio::awaitable<SendResult> StdoutSink::send(const Batch& batch) {
-  for (const auto& event : batch.events) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::string_view event = batch.event(i);
     out_.write(event.data(), static_cast<std::streamsize>(event.size()));
     out_.put('\n');
   }

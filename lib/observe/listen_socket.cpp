@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "common/host_port.hpp"
+
 namespace sluice::observe {
 
 using tcp = asio::ip::tcp;
@@ -38,8 +40,7 @@ error_code bind_and_listen(tcp::acceptor& acceptor, const tcp::endpoint& endpoin
 }  // namespace
 
 Expected<std::uint16_t, std::string> listen_on(tcp::acceptor& acceptor, const config::ListenAddr& addr) {
-  const std::string shown = (addr.host.find(':') != std::string::npos ? "[" + addr.host + "]" : addr.host) + ":" +
-                            std::to_string(addr.port);
+  const std::string shown = host_and_port(addr.host, addr.port);
   error_code ec;
   const auto endpoints = candidates(acceptor.get_executor(), addr, ec);
   if (endpoints.empty()) return Unexpected("cannot resolve health address " + shown + ": " + ec.message());

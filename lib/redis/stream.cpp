@@ -3,18 +3,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "common/host_port.hpp"
+#include "common/tls_peer.hpp"
 #include "redis/tls_context.hpp"
 
 namespace sluice::redis {
 namespace {
 
 using boost::system::error_code;
-
-bool is_ip_address(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 // The handshake error plus OpenSSL's verdict on the peer certificate, which
 // says *why* verification failed ("unable to get local issuer certificate").
@@ -32,9 +28,7 @@ Stream::Stream(asio::any_io_executor executor) : executor_(executor), resolver_(
 std::string Stream::describe(const config::RedisUrl& url) {
   using T = config::RedisUrl::Transport;
   if (url.transport == T::unix_socket) return "unix://" + url.socket_path;
-  const bool v6 = url.host.find(':') != std::string::npos;
-  const std::string host = v6 ? "[" + url.host + "]" : url.host;
-  return (url.transport == T::tls ? "rediss://" : "redis://") + host + ":" + std::to_string(url.port);
+  return (url.transport == T::tls ? "rediss://" : "redis://") + host_and_port(url.host, url.port);
 }
 
 asio::awaitable<std::optional<RedisError>> Stream::open(const ConnectOptions& options) {
@@ -65,13 +59,7 @@ asio::awaitable<std::optional<RedisError>> Stream::open_tls(const ConnectOptions
   auto failed = co_await connect_tcp(options, tls.next_layer());
   if (failed) co_return failed;
   const std::string& host = options.url.host;
-  // SNI carries host names only (RFC 6066); verification covers names and IPs.
-  // SSL_set_tlsext_host_name() spelled out: the macro uses a C cast.
-  if (!is_ip_address(host) && SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                       const_cast<char*>(host.c_str())) != 1) {
-    co_return RedisError{RedisError::Kind::tls, "cannot set TLS server name " + host};
-  }
-  tls.set_verify_callback(asio::ssl::host_name_verification(host));
+  if (!expect_peer(tls, host)) co_return RedisError{RedisError::Kind::tls, "cannot set TLS server name " + host};
   error_code ec;
   co_await tls.async_handshake(Tls::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return RedisError{RedisError::Kind::tls, describe(options.url) + ": " + handshake_failure(tls, ec)};

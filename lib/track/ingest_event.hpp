@@ -35,6 +35,9 @@ struct JobExtensions {
   std::optional<std::string> exchange;
   std::optional<std::string> routing_key;
   std::optional<std::string> expires;
+  // Where the state came from when not from a Celery event: "result_backend"
+  // for an outcome looked up in Celery's result backend (reconciliation).
+  std::optional<std::string> source;
 
   bool operator==(const JobExtensions&) const = default;
 };

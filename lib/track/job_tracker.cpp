@@ -42,6 +42,8 @@ std::optional<std::string> non_empty(const std::optional<std::string>& text) {
 void JobTracker::apply(const CeleryEvent& event, EventKind kind, std::vector<IngestEvent>& out) {
   const EpochMillis ts = epoch_millis_from_seconds(event.timestamp);
   TaskRecord& record = table_.find_or_insert(task_key(event));
+  record.seen_s = now_s_;
+  record.stale = false;
   merge_context(record, event, kind, ts);
   if (kind == EventKind::task_custom) {
     apply_progress(record, event, ts, out);
@@ -74,6 +76,47 @@ HoldReason JobTracker::hold_reason(const CeleryEvent& event, EventKind kind, boo
   }
   if (awaits_retried(record->phase, record->attempt, kind, event.retries)) return HoldReason::awaiting_retried;
   return HoldReason::none;
+}
+
+StaleScan JobTracker::scan_stale(const StaleRules& rules, std::size_t max_due) {
+  StaleScan scan;
+  const auto size = static_cast<std::uint32_t>(table_.size());
+  if (size == 0) return scan;
+  const std::uint32_t start = scan_cursor_ < size ? scan_cursor_ : 0;
+  for (std::uint32_t i = 0; i < size; ++i) {
+    const std::uint32_t slot = (start + i) % size;
+    TaskRecord& record = table_.record_at(slot);
+    if (!is_stale(record, table_.extras(record).eta_ms, rules)) continue;
+    record.stale = true;
+    ++scan.stale;
+    if (scan.due.size() >= max_due || !is_due(record, rules)) continue;
+    record.seen_s = rules.now_s;
+    scan.due.push_back(table_.external_id(record));
+    scan_cursor_ = slot + 1;
+  }
+  return scan;
+}
+
+ReconcileResult JobTracker::reconcile(std::string_view uuid, const BackendOutcome& outcome,
+                                      std::vector<IngestEvent>& out) {
+  const TaskRecord* record = table_.peek(utf8::truncate(uuid, limits::kExternalId));
+  if (record == nullptr || !awaits_outcome(record->phase)) return ReconcileResult::unknown;
+  const bool stale = record->stale;
+  const std::uint16_t seen_s = record->seen_s;  // a lookup is no sign of life: keep both
+  CeleryEvent event;
+  event.type = to_string(outcome.kind);
+  event.uuid = std::string(uuid);
+  event.hostname = std::string(record->worker != 0 ? table_.strings().view(record->worker) : "");
+  event.timestamp = static_cast<double>(outcome.done_ms) / 1000.0;
+  event.exception = outcome.exception;
+  const std::size_t first = out.size();
+  apply(event, outcome.kind, out);
+  TaskRecord& after = *table_.find(task_key(event));
+  after.stale = stale && awaits_outcome(after.phase);
+  after.seen_s = seen_s;
+  if (out.size() == first) return ReconcileResult::unchanged;
+  for (std::size_t i = first; i < out.size(); ++i) std::get<Job>(out[i].body).extensions.source = "result_backend";
+  return is_terminal(after.phase) ? ReconcileResult::finished : ReconcileResult::advanced;
 }
 
 std::optional<TaskView> JobTracker::view(std::string_view uuid) const {

@@ -12,6 +12,7 @@
 #include "decode/celery_event.hpp"
 #include "track/event_kind.hpp"
 #include "track/ingest_event.hpp"
+#include "track/stale_jobs.hpp"
 #include "track/task_table.hpp"
 
 namespace sluice::track {
@@ -50,6 +51,16 @@ class JobTracker {
   // previous attempt's task-retried.
   HoldReason hold_reason(const decode::CeleryEvent& event, EventKind kind, bool sent_expected) const;
 
+  // The arrival time stamped on the tasks of the events applied next.
+  void set_arrival(std::uint16_t now_s) { now_s_ = now_s; }
+  // Counts the stale jobs and picks up to `max_due` of those due for a
+  // lookup (each then waits the reconcile age before it is due again).
+  // Starts where the last scan's picks ended, so none waits forever.
+  StaleScan scan_stale(const StaleRules& rules, std::size_t max_due);
+  // Applies what the result backend recorded for `uuid`, as the Celery event
+  // it stands for, marked with extensions.source = "result_backend".
+  ReconcileResult reconcile(std::string_view uuid, const BackendOutcome& outcome, std::vector<IngestEvent>& out);
+
   std::optional<TaskView> view(std::string_view uuid) const;
   std::size_t size() const { return table_.size(); }
   std::uint64_t evictions() const { return table_.evictions(); }
@@ -70,6 +81,8 @@ class JobTracker {
 
   TaskTable table_;
   std::uint64_t late_events_ = 0;
+  std::uint16_t now_s_ = 0;
+  std::uint32_t scan_cursor_ = 0;
 };
 
 }  // namespace sluice::track

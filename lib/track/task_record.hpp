@@ -65,6 +65,9 @@ struct TaskRecord {
   std::uint32_t lru_next = 0;
   std::uint32_t extras = 0;  // TaskTable's slot of the TaskExtras + 1; 0 = none
   std::uint16_t attempt = 1;
+  // Steady seconds (mod 2^16) when an event for this task last arrived, or
+  // when it was last looked up in the result backend (stale_jobs.hpp).
+  std::uint16_t seen_s = 0;
   Phase phase = Phase::none;
   JobState sent_state = JobState::unknown;  // meaningful when `has_sent`
   RefKind id_kind : 2 = RefKind::none;
@@ -77,6 +80,9 @@ struct TaskRecord {
   // The attempt advanced on a task-received with higher retries before the
   // previous attempt's task-retried arrived; that task-retried is then late.
   bool jumped : 1 = false;
+  // No event came for the reconcile age while the job was not final; set by
+  // the stale scan, cleared by the next event.
+  bool stale : 1 = false;
 };
 
 // The table holds up to Settings::task_table_size records (100 000 by

@@ -40,6 +40,10 @@ class TaskTable {
   TaskExtras& ensure_extras(TaskRecord& record);
   std::size_t extras_in_use() const { return extras_taken_ - free_extras_.size(); }
 
+  // Records by slot, 0 .. size()-1, all live (a full table reuses the
+  // evicted slot): for scans over every task without touching the LRU.
+  TaskRecord& record_at(std::uint32_t slot) { return at(slot); }
+
   StringPool& strings() { return strings_; }
   const StringPool& strings() const { return strings_; }
   std::size_t size() const { return size_; }

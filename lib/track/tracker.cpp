@@ -5,6 +5,11 @@
 namespace sluice::track {
 namespace {
 
+// Steady seconds in the 16 bits a task keeps (stale_jobs.hpp).
+std::uint16_t coarse_seconds(Clock::time_point now) {
+  return static_cast<std::uint16_t>(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+}
+
 bool releases(HoldReason reason, EventKind kind) {
   switch (reason) {
     case HoldReason::unknown_task: return kind == EventKind::task_sent || kind == EventKind::task_received;
@@ -37,6 +42,7 @@ Tracker::Tracker(TrackerOptions options)
 
 void Tracker::on_event(const decode::CeleryEvent& event, Clock::time_point now, std::vector<IngestEvent>& out) {
   const std::size_t first = out.size();
+  jobs_.set_arrival(coarse_seconds(now));
   const EventKind kind = classify_event(event.type);
   ++counters_.events_by_kind[static_cast<std::size_t>(kind)];
   if (is_task_kind(kind)) {
@@ -87,6 +93,7 @@ void Tracker::on_task_event(const decode::CeleryEvent& event, EventKind kind, Cl
 
 void Tracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out) {
   const std::size_t first = out.size();
+  jobs_.set_arrival(coarse_seconds(now));
   ReorderBuffer::Events expired;
   HoldReason reason = HoldReason::none;
   while (reorder_.expire_one(now, expired, reason)) {
@@ -103,6 +110,20 @@ std::optional<Clock::time_point> Tracker::next_deadline() const {
   const auto workers = workers_.next_deadline();
   if (reorder && workers) return std::min(*reorder, *workers);
   return reorder ? reorder : workers;
+}
+
+StaleScan Tracker::scan_stale(Clock::time_point now, EpochMillis wall_now_ms, std::chrono::seconds after,
+                              std::size_t max_due) {
+  const auto after_s = static_cast<std::uint16_t>(std::clamp<long long>(after.count(), 1, 0x7FFF));
+  return jobs_.scan_stale({coarse_seconds(now), wall_now_ms, after_s}, max_due);
+}
+
+ReconcileResult Tracker::on_reconciled(std::string_view uuid, const BackendOutcome& outcome,
+                                       std::vector<IngestEvent>& out) {
+  const std::size_t first = out.size();
+  const ReconcileResult result = jobs_.reconcile(uuid, outcome, out);
+  count_output(out, first);
+  return result;
 }
 
 TrackerCounters Tracker::counters() const {

@@ -64,6 +64,13 @@ class Tracker {
   // When on_tick() next has something to do; nothing when idle.
   std::optional<Clock::time_point> next_deadline() const;
 
+  // Reconciliation (stale_jobs.hpp): counts the stale jobs at `now` and
+  // picks up to `max_due` task ids to look up in the result backend.
+  StaleScan scan_stale(Clock::time_point now, EpochMillis wall_now_ms, std::chrono::seconds after,
+                       std::size_t max_due);
+  // What the result backend recorded for a task; appends the job event it causes.
+  ReconcileResult on_reconciled(std::string_view uuid, const BackendOutcome& outcome, std::vector<IngestEvent>& out);
+
   TrackerCounters counters() const;
   std::size_t tracked_tasks() const { return jobs_.size(); }
   std::size_t held_events() const { return reorder_.held_events(); }

@@ -2,7 +2,9 @@
 
 Run only with Debian's /usr/bin/python3 and python3-celery. The broker URL
 comes from DEMO_BROKER (a private redis-server on loopback started by the
-demo). Task events are NOT switched on here: sluiced turns them on remotely.
+demo), the result backend from DEMO_BACKEND (db 1 of it). Task events are
+NOT switched on here: sluiced turns them on remotely, and reads in the result
+backend the outcome of tasks whose events the worker sent before that.
 """
 import os
 import random
@@ -10,7 +12,8 @@ import time
 
 from celery import Celery
 
-app = Celery('demo', broker=os.environ.get('DEMO_BROKER', 'redis://127.0.0.1:6399/0'))
+app = Celery('demo', broker=os.environ.get('DEMO_BROKER', 'redis://127.0.0.1:6399/0'),
+             backend=os.environ.get('DEMO_BACKEND') or None)
 app.conf.update(
     task_send_sent_event=True,  # producers announce tasks: queue names, 'queued'
     broker_connection_retry_on_startup=True,

@@ -67,9 +67,26 @@ Answer IngestLedger::decide(RecordedRequest& request) {
     answer.delay = fault->delay;
     return answer;
   }
+  if (chaos_) {
+    const auto delay = std::chrono::milliseconds(chaos_rng_() % (chaos_->max_delay.count() + 1));
+    if (chaos_rng_() % 1000 < chaos_->fail_per_mille) {
+      Answer answer = error_answer(503, "", "injected fault");
+      answer.delay = delay;
+      return answer;
+    }
+    Answer answer = check_and_accept(request);
+    answer.delay = delay;
+    return answer;
+  }
   Answer answer = check_and_accept(request);
   answer.delay = delay_;
   return answer;
+}
+
+void IngestLedger::set_chaos(Chaos chaos) {
+  std::lock_guard lock(mutex_);
+  chaos_ = chaos;
+  chaos_rng_.seed(chaos.seed);
 }
 
 Answer IngestLedger::check_and_accept(RecordedRequest& request) {

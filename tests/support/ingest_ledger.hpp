@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ class IngestLedger {
   void fail_all(Fault fault);
   void clear_faults();
   void set_delay(std::chrono::milliseconds delay);
+  void set_chaos(Chaos chaos);
   void set_max_body_bytes(std::size_t bytes);
   void set_invalid_marker(std::string marker);
   void set_api_key(std::string key);
@@ -66,6 +68,8 @@ class IngestLedger {
   std::deque<Fault> queued_faults_;
   std::optional<Fault> standing_fault_;
   std::chrono::milliseconds delay_{0};
+  std::optional<Chaos> chaos_;
+  std::mt19937_64 chaos_rng_;
   std::size_t max_body_bytes_ = 64 * 1024 * 1024;
   std::string invalid_marker_;
   int accept_status_ = 202;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <mutex>
+#include <vector>
 
 #include "deliver/beast.hpp"
 #include "support/ingest_ledger.hpp"
@@ -114,10 +116,12 @@ struct TestIngestServer::Impl {
       if (ec) co_return;
       std::size_t index = 0;
       const Answer answer = ledger.handle(record_of(parser.get(), id), index);
+      co_await take_slot();
       if (answer.delay.count() > 0) {
         asio::steady_timer timer(thread.context(), answer.delay);
         co_await timer.async_wait(redirect_error(use_awaitable, ec));
       }
+      release_slot();
       auto response = response_of(answer, parser.get().keep_alive());
       // Stamped before the write: once the answer is out the client may send
       // its next request at once, and a stamp taken after the write could
@@ -129,8 +133,42 @@ struct TestIngestServer::Impl {
     }
   }
 
+  // Capacity: requests beyond it wait for a slot (server thread only).
+  asio::awaitable<void> take_slot() {
+    {
+      std::lock_guard lock(stats_mutex);
+      samples.emplace_back(std::chrono::duration<double>(SteadyClock::now() - started).count(), held + 1);
+      most_held = std::max(most_held, held + 1);
+    }
+    ++held;
+    while (capacity > 0 && active >= capacity) {
+      asio::steady_timer wait(thread.context(), SteadyClock::time_point::max());
+      waiters.push_back(&wait);
+      boost::system::error_code ec;
+      co_await wait.async_wait(redirect_error(use_awaitable, ec));
+      std::erase(waiters, &wait);
+    }
+    ++active;
+  }
+  void release_slot() {
+    --active;
+    --held;
+    wake_waiter();
+  }
+  void wake_waiter() {
+    if (!waiters.empty()) waiters.front()->cancel();
+  }
+
   IngestServerOptions options;
   IngestLedger ledger;
+  std::size_t capacity = 0;  // server thread only, like the rest below
+  std::size_t active = 0;
+  std::size_t held = 0;
+  std::vector<asio::steady_timer*> waiters;
+  SteadyClock::time_point started = SteadyClock::now();
+  mutable std::mutex stats_mutex;
+  std::size_t most_held = 0;                              // guarded by stats_mutex
+  std::vector<std::pair<double, std::size_t>> samples;    // guarded by stats_mutex
   asio::ssl::context tls{asio::ssl::context::tls_server};
   std::map<std::uint64_t, beast::tcp_stream*> open;  // server thread only
   std::uint64_t connections = 0;                      // server thread only
@@ -161,6 +199,24 @@ void TestIngestServer::fail_next(Fault fault, std::size_t count) { impl_->ledger
 void TestIngestServer::fail_all(Fault fault) { impl_->ledger.fail_all(std::move(fault)); }
 void TestIngestServer::clear_faults() { impl_->ledger.clear_faults(); }
 void TestIngestServer::set_delay(std::chrono::milliseconds delay) { impl_->ledger.set_delay(delay); }
+void TestIngestServer::set_chaos(Chaos chaos) { impl_->ledger.set_chaos(chaos); }
+void TestIngestServer::set_capacity(std::size_t requests) {
+  impl_->thread.call([this, requests] {
+    impl_->capacity = requests;
+    // More room: let as many waiters go as now fit.
+    for (std::size_t i = impl_->active; i < requests && i - impl_->active < impl_->waiters.size(); ++i) {
+      impl_->waiters[i - impl_->active]->cancel();
+    }
+  });
+}
+std::size_t TestIngestServer::most_concurrent() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->most_held;
+}
+std::vector<std::pair<double, std::size_t>> TestIngestServer::concurrency_samples() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->samples;
+}
 void TestIngestServer::set_max_body_bytes(std::size_t bytes) { impl_->ledger.set_max_body_bytes(bytes); }
 void TestIngestServer::set_invalid_marker(std::string marker) { impl_->ledger.set_invalid_marker(std::move(marker)); }
 void TestIngestServer::set_api_key(std::string key) { impl_->ledger.set_api_key(std::move(key)); }

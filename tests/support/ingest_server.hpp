@@ -41,6 +41,14 @@ struct Fault {
   }
 };
 
+// Random answers: each request is held a random time up to max_delay (so
+// answers come back in random order), and fails with 503 at the given rate.
+struct Chaos {
+  std::chrono::milliseconds max_delay{200};
+  unsigned fail_per_mille = 50;
+  std::uint64_t seed = 1;
+};
+
 struct RecordedRequest {
   std::chrono::steady_clock::time_point arrived;   // request fully read
   std::chrono::steady_clock::time_point answered;  // just before the answer was written
@@ -75,6 +83,11 @@ class TestIngestServer {
   void fail_all(Fault fault);
   void clear_faults();
   void set_delay(std::chrono::milliseconds delay);         // slow answers
+  void set_chaos(Chaos chaos);                             // random delays and 503s
+  // At most `requests` are processed at once; the excess waits (queues) for
+  // a slot before its delay starts, as an overloaded API would. 0: no limit.
+  void set_capacity(std::size_t requests);
+  std::size_t most_concurrent() const;  // requests held at once, at most, so far
   void set_max_body_bytes(std::size_t bytes);              // 413 when the body as received is larger
   void set_invalid_marker(std::string marker);             // events containing it get a 400 with details
   void set_api_key(std::string key);
@@ -87,6 +100,8 @@ class TestIngestServer {
   std::size_t request_count() const;
   std::size_t connection_count() const;  // TCP connections accepted
   std::size_t tls_failures() const;      // handshakes that failed (e.g. the client refused our certificate)
+  // Seconds since start-up → requests being held then; sampled at each arrival.
+  std::vector<std::pair<double, std::size_t>> concurrency_samples() const;
 
   struct Impl;
 

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deliver/encoded_events.hpp"
+
 namespace sluice::testing {
 
 inline constexpr char kSampleConnectionId[] = "550e8400-e29b-41d4-a716-446655440000";
@@ -33,6 +35,13 @@ inline SampleKey sample_key(const std::string& event) {
   const auto doc = nlohmann::json::parse(event, nullptr, false);
   if (!doc.is_object() || !doc.contains("job")) return {};
   return SampleKey{doc["job"].value("externalId", ""), doc["job"]["extensions"].value("seq", -1LL)};
+}
+
+// Pushes a sample event into a Deliverer or DeliveryThread with its job's
+// ordering key, as the encoder would have given it.
+template <class Target>
+void push_sample(Target& target, const std::string& event) {
+  target.push(event, deliver::EventKind::job, deliver::key_of(deliver::EventKind::job, sample_key(event).job));
 }
 
 }  // namespace sluice::testing

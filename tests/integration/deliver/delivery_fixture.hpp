@@ -37,6 +37,8 @@ class DeliveryTest : public ::testing::Test {
     return h_.make(std::move(sink).value(), options);
   }
 
+
+ public:
   static DeliveryOptions fast_options() {
     DeliveryOptions options;
     options.limits.flush_interval = std::chrono::milliseconds(50);
@@ -45,12 +47,14 @@ class DeliveryTest : public ::testing::Test {
     return options;
   }
 
+ protected:
+
   // Pushes `n` events spread over `jobs` jobs, numbered from `first`.
   std::vector<std::string> push_events(Deliverer& d, int n, int jobs = 5, int first = 0) {
     std::vector<std::string> pushed;
     for (int i = first; i < first + n; ++i) {
       pushed.push_back(testing::sample_job_event("job-" + std::to_string(i % jobs), i));
-      d.push(pushed.back());
+      testing::push_sample(d, pushed.back());
     }
     return pushed;
   }

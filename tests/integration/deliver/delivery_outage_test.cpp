@@ -18,7 +18,7 @@ asio::awaitable<void> produce(Deliverer& d, std::vector<std::string>& pushed, co
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (int i = 0; producing; ++i) {
     pushed.push_back(testing::sample_job_event("job-" + std::to_string(i % 7), i));
-    d.push(pushed.back());
+    testing::push_sample(d, pushed.back());
     timer.expires_after(period);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

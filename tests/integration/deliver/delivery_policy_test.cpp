@@ -34,7 +34,7 @@ TEST_F(DeliveryTest, ValidationError400DropsOnlyTheInvalidEvents) {
     if (i == 7) event.replace(event.find("\"framework\":\"celery\""), 20, "\"framework\":\"rq\"");  // schema
     if (i == 29) event = testing::sample_job_event("job-poison", i);                               // marker
     if (i != 7 && i != 29) expected.push_back(event);
-    d.push(event);
+    testing::push_sample(d, event);
   }
   d.start();
   ASSERT_TRUE(h_.run_until([&] { return d.waiting() == 0; }));
@@ -52,7 +52,7 @@ TEST_F(DeliveryTest, PayloadTooLarge413SplitsAndKeepsOrder) {
   server().set_max_body_bytes(20'000);
   auto& d = deliverer();
   const auto pushed = push_events(d, 300);  // ~60 KB per 200 events
-  d.push(testing::sample_job_event("job-huge", 300, 30'000));
+  testing::push_sample(d, testing::sample_job_event("job-huge", 300, 30'000));
   const auto after = push_events(d, 10, 5, 301);
   d.start();
   ASSERT_TRUE(h_.run_until([&] { return d.waiting() == 0; }));

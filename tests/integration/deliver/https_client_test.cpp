@@ -207,23 +207,30 @@ class IngestSinkTest : public HttpsClientTest {
     return std::move(made).value();
   }
 
+  // A batch of exactly these events.
+  Batch make_batch(const std::vector<std::string>& events) {
+    EncodedEvents encoded;
+    for (const auto& e : events) encoded.append(e, EventKind::job, 1);
+    return Batch(encoded, 0, encoded.size(), rng_);
+  }
+
   std::mt19937_64 rng_{5};
 };
 
 TEST_F(IngestSinkTest, SendsTheContractHeaders) {
   start_server(pki_.server);
   auto s = sink();
-  const Batch batch = make_batch({testing::sample_job_event("a", 1), testing::sample_job_event("b", 2)}, rng_);
+  const Batch batch = make_batch({testing::sample_job_event("a", 1), testing::sample_job_event("b", 2)});
   EXPECT_EQ(send(*s, batch), SendResult::answer(202));
   const auto request = server_->requests().at(0);
   EXPECT_EQ(request.target, "/api/ingest");
   EXPECT_EQ(request.header("authorization"), "Bearer " + server_->api_key());
   EXPECT_EQ(request.header("content-type"), "application/json");
   EXPECT_EQ(request.header("user-agent"), std::string("sluiced/") + SLUICE_VERSION);
-  EXPECT_EQ(request.header("idempotency-key"), batch.idempotency_key);
+  EXPECT_EQ(request.header("idempotency-key"), batch.idempotency_key());
   EXPECT_EQ(request.header("content-encoding"), "");
   EXPECT_EQ(request.body, batch.body());
-  EXPECT_EQ(server_->accepted_events(), batch.events);
+  EXPECT_EQ(server_->accepted_events(), batch.events());
 }
 
 TEST_F(IngestSinkTest, GzipBodiesInflateToTheBatch) {
@@ -231,7 +238,7 @@ TEST_F(IngestSinkTest, GzipBodiesInflateToTheBatch) {
   auto s = sink({{"SLUICE_COMPRESSION", "gzip"}});
   std::vector<std::string> events;
   for (int i = 0; i < 200; ++i) events.push_back(testing::sample_job_event("a", i));
-  const Batch batch = make_batch(events, rng_);
+  const Batch batch = make_batch(events);
   EXPECT_EQ(send(*s, batch), SendResult::answer(202));
   const auto request = server_->requests().at(0);
   EXPECT_EQ(request.header("content-encoding"), "gzip");
@@ -244,7 +251,7 @@ TEST_F(IngestSinkTest, ErrorAnswersCarryStatusCodeAndRetryAfter) {
   start_server(pki_.server);
   server_->fail_next(testing::Fault::answer(429, "3"));
   auto s = sink();
-  const SendResult r = send(*s, make_batch({testing::sample_job_event("a", 1)}, rng_));
+  const SendResult r = send(*s, make_batch({testing::sample_job_event("a", 1)}));
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.retry_after, "3");
   EXPECT_EQ(r.error.code, "RATE_LIMITED");

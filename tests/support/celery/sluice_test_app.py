@@ -9,6 +9,7 @@ Configuration from the environment (set by tests/support/celery_worker.cpp):
 
   SLUICE_TEST_BROKER       broker URL (required), e.g. redis://127.0.0.1:PORT/0
   SLUICE_TEST_BACKEND      result backend (default: none)
+  SLUICE_TEST_RESULT_SERIALIZER  result_serializer (default: json)
   SLUICE_TEST_TRANSPORT    JSON object merged into broker_transport_options
   SLUICE_TEST_SENT_EVENT   "1" (default) -> task_send_sent_event=True
   SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
@@ -41,6 +42,7 @@ app.conf.update(
     event_exchange=os.environ.get('SLUICE_TEST_EVENT_EXCHANGE', 'celeryev'),
     control_exchange=os.environ.get('SLUICE_TEST_CONTROL_EXCHANGE', 'celery'),
     task_routes=json.loads(os.environ.get('SLUICE_TEST_TASK_ROUTES') or '{}'),
+    result_serializer=os.environ.get('SLUICE_TEST_RESULT_SERIALIZER') or 'json',
 )
 
 
@@ -63,6 +65,12 @@ def add(x, y):
 @app.task(name='fixture.echo')
 def echo(text, **kwargs):
     return {'text': text, 'kwargs': kwargs}
+
+
+@app.task(name='fixture.slow_echo')
+def slow_echo(text, seconds):
+    time.sleep(seconds)
+    return {'text': text}
 
 
 @app.task(name='fixture.fail')

@@ -8,28 +8,32 @@ namespace sluice::deliver {
 namespace {
 
 using namespace std::chrono_literals;
-const EventBuffer::TimePoint t0 = EventBuffer::TimePoint{} + 1h;
+const EncodedEvents::TimePoint t0 = EncodedEvents::TimePoint{} + 1h;
+
+void push(EncodedEvents& events, std::string_view json, EncodedEvents::TimePoint at) {
+  events.append(json, EventKind::job, 1, at);
+}
 
 TEST(Batcher, ClosesAtTheEventCount) {
   Batcher batcher(BatchLimits{3, 1 << 20, 1s});
-  EventBuffer buffer(100);
-  buffer.push("a", t0);
-  buffer.push("b", t0);
+  EncodedEvents buffer;
+  push(buffer, "a", t0);
+  push(buffer, "b", t0);
   EXPECT_FALSE(batcher.full(buffer));
   EXPECT_FALSE(batcher.due(buffer, t0 + 999ms));
-  buffer.push("c", t0);
+  push(buffer, "c", t0);
   EXPECT_TRUE(batcher.full(buffer));
   EXPECT_TRUE(batcher.due(buffer, t0));
-  buffer.push("d", t0);
+  push(buffer, "d", t0);
   EXPECT_EQ(batcher.next_batch_size(buffer), 3u);
 }
 
 TEST(Batcher, ClosesAtTheFlushIntervalAfterItsFirstEvent) {
   Batcher batcher(BatchLimits{500, 1 << 20, 1s});
-  EventBuffer buffer(100);
+  EncodedEvents buffer;
   EXPECT_FALSE(batcher.due(buffer, t0));
-  buffer.push("a", t0);
-  buffer.push("b", t0 + 800ms);
+  push(buffer, "a", t0);
+  push(buffer, "b", t0 + 800ms);
   EXPECT_EQ(batcher.closes_at(buffer), t0 + 1s);
   EXPECT_FALSE(batcher.due(buffer, t0 + 999ms));
   EXPECT_TRUE(batcher.due(buffer, t0 + 1s));
@@ -39,9 +43,9 @@ TEST(Batcher, ClosesAtTheFlushIntervalAfterItsFirstEvent) {
 TEST(Batcher, ClosesAtTheByteLimitCountingWrapperAndCommas) {
   // Three 10-byte events: body = 13 + 30 + 2 commas = 45 bytes.
   const std::string e(10, 'x');
-  EventBuffer buffer(100);
-  for (int i = 0; i < 3; ++i) buffer.push(e, t0);
-  EXPECT_EQ(body_size(3, buffer.bytes()), 45u);
+  EncodedEvents buffer;
+  for (int i = 0; i < 3; ++i) push(buffer, e, t0);
+  EXPECT_EQ(body_size(3, buffer.bytes() - 3), 45u);
 
   EXPECT_TRUE(Batcher(BatchLimits{500, 45, 1s}).full(buffer));
   EXPECT_EQ(Batcher(BatchLimits{500, 45, 1s}).next_batch_size(buffer), 3u);
@@ -56,19 +60,22 @@ TEST(Batcher, ClosesAtTheByteLimitCountingWrapperAndCommas) {
 
 TEST(Batcher, BacklogGoesOutInFullBatchesWithoutWaiting) {
   Batcher batcher(BatchLimits{500, 1 << 20, 1s});
-  EventBuffer buffer(10'000);
-  for (int i = 0; i < 1200; ++i) buffer.push("{}", t0);
+  EncodedEvents buffer;
+  for (int i = 0; i < 1200; ++i) push(buffer, "{}", t0);
   std::vector<std::size_t> sizes;
-  while (batcher.due(buffer, t0)) sizes.push_back(buffer.take_front(batcher.next_batch_size(buffer)).size());
+  while (batcher.due(buffer, t0)) {
+    sizes.push_back(batcher.next_batch_size(buffer));
+    buffer.pop_front(sizes.back());
+  }
   EXPECT_EQ(sizes, (std::vector<std::size_t>{500, 500}));
   EXPECT_EQ(buffer.size(), 200u);  // the rest waits for the interval
   EXPECT_TRUE(batcher.due(buffer, t0 + 1s));
 }
 
 TEST(Batcher, AnEventTooLargeAloneStillFormsABatch) {
-  EventBuffer buffer(10);
-  buffer.push(std::string(100, 'x'), t0);
-  buffer.push("y", t0);
+  EncodedEvents buffer;
+  push(buffer, std::string(100, 'x'), t0);
+  push(buffer, "y", t0);
   Batcher batcher(BatchLimits{500, 50, 1s});
   EXPECT_TRUE(batcher.full(buffer));
   EXPECT_EQ(batcher.next_batch_size(buffer), 1u);

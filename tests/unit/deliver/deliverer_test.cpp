@@ -8,6 +8,7 @@
 #include <set>
 
 #include "deliver/stdout_sink.hpp"
+#include "support/delivery_checks.hpp"
 #include "support/delivery_harness.hpp"
 #include "support/sample_events.hpp"
 
@@ -44,7 +45,9 @@ DeliveryOptions fast_options() {
 // Every event the sink was asked to send, in order (retries repeat them).
 std::vector<std::string> attempted_events(const ScriptedSink& sink) {
   std::vector<std::string> out;
-  for (const auto& b : sink.attempts) out.insert(out.end(), b.events.begin(), b.events.end());
+  for (const auto& b : sink.attempts) {
+    for (auto& e : b.events()) out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -55,11 +58,11 @@ TEST(Deliverer, SendsBatchesInBufferOrderOneAtATime) {
   auto options = fast_options();
   options.limits.max_events = 7;
   auto& d = h.make(std::move(sink), options);
-  for (int i = 0; i < 30; ++i) d.push(sample_job_event("j", i));
+  for (int i = 0; i < 30; ++i) testing::push_sample(d, sample_job_event("j", i));
   d.start();
   ASSERT_TRUE(h.run_until([&] { return h.counter("sluiced_events_delivered_total") == 30; }));
   std::vector<std::size_t> sizes;
-  for (const auto& b : s->attempts) sizes.push_back(b.events.size());
+  for (const auto& b : s->attempts) sizes.push_back(b.size());
   EXPECT_EQ(sizes, (std::vector<std::size_t>{7, 7, 7, 7, 2}));
   const auto all = attempted_events(*s);
   for (int i = 0; i < 30; ++i) EXPECT_EQ(sample_key(all[static_cast<std::size_t>(i)]).seq, i);
@@ -73,7 +76,7 @@ TEST(Deliverer, RejectedEventsAreIsolatedBySplittingAndOnlyTheyAreDropped) {
   auto* s = sink.get();
   std::vector<std::string> accepted;
   s->judge = [&](const Batch& b) {
-    for (const auto& e : b.events) {
+    for (const auto& e : b.events()) {
       const auto seq = sample_key(e).seq;
       if (seq == 3 || seq == 11) {
         SendResult r = SendResult::answer(400);
@@ -81,11 +84,11 @@ TEST(Deliverer, RejectedEventsAreIsolatedBySplittingAndOnlyTheyAreDropped) {
         return r;
       }
     }
-    accepted.insert(accepted.end(), b.events.begin(), b.events.end());
+    for (auto& e : b.events()) accepted.push_back(std::move(e));
     return SendResult::answer(202);
   };
   auto& d = h.make(std::move(sink), fast_options());
-  for (int i = 0; i < 16; ++i) d.push(sample_job_event("j", i));
+  for (int i = 0; i < 16; ++i) testing::push_sample(d, sample_job_event("j", i));
   d.start();
   ASSERT_TRUE(h.run_until([&] { return d.waiting() == 0; }));
   std::vector<long long> seqs;
@@ -95,7 +98,7 @@ TEST(Deliverer, RejectedEventsAreIsolatedBySplittingAndOnlyTheyAreDropped) {
   EXPECT_EQ(h.counter("sluiced_events_delivered_total"), 14u);
   // Each split half is a new request with its own key.
   std::set<std::string> keys;
-  for (const auto& b : s->attempts) keys.insert(b.idempotency_key);
+  for (const auto& b : s->attempts) keys.insert(b.idempotency_key());
   EXPECT_EQ(keys.size(), s->attempts.size());
   EXPECT_NE(h.log_text().find("error.code=VALIDATION_ERROR"), std::string::npos);
   EXPECT_NE(h.log_text().find("details="), std::string::npos);
@@ -107,7 +110,7 @@ TEST(Deliverer, RetriesKeepTheBatchAndItsKey) {
   auto* s = sink.get();
   s->script = {SendResult::answer(503), SendResult::transport_failure("connect: refused"), SendResult::answer(500)};
   auto& d = h.make(std::move(sink), fast_options());
-  for (int i = 0; i < 5; ++i) d.push(sample_job_event("j", i));
+  for (int i = 0; i < 5; ++i) testing::push_sample(d, sample_job_event("j", i));
   d.start();
   ASSERT_TRUE(h.run_until([&] { return h.counter("sluiced_events_delivered_total") == 5; }));
   ASSERT_EQ(s->attempts.size(), 4u);
@@ -128,9 +131,9 @@ TEST(Deliverer, AnEventLargerThanABatchIsDroppedAsRejected) {
   auto options = fast_options();
   options.limits.max_bytes = 4096;
   auto& d = h.make(std::move(sink), options);
-  d.push(sample_job_event("j", 0));
-  d.push(sample_job_event("j", 1, 5000));
-  d.push(sample_job_event("j", 2));
+  testing::push_sample(d, sample_job_event("j", 0));
+  testing::push_sample(d, sample_job_event("j", 1, 5000));
+  testing::push_sample(d, sample_job_event("j", 2));
   d.start();
   ASSERT_TRUE(h.run_until([&] { return d.waiting() == 0; }));
   EXPECT_EQ(h.dropped("rejected"), 1u);
@@ -147,7 +150,7 @@ TEST(Deliverer, WaitsForTheFlushIntervalBeforeSendingAPartialBatch) {
   auto& d = h.make(std::move(sink), options);
   d.start();
   const auto pushed = std::chrono::steady_clock::now();
-  d.push(sample_job_event("j", 0));
+  testing::push_sample(d, sample_job_event("j", 0));
   ASSERT_TRUE(h.run_until([&] { return !s->attempts.empty(); }));
   EXPECT_GE(std::chrono::steady_clock::now() - pushed, 300ms);
 }
@@ -159,11 +162,11 @@ TEST(Deliverer, FlushSendsEverythingBufferedRightAway) {
   options.limits.flush_interval = 60s;
   auto& d = h.make(std::move(sink), options);
   d.start();
-  for (int i = 0; i < 1234; ++i) d.push(sample_job_event("j", i));
+  for (int i = 0; i < 1234; ++i) testing::push_sample(d, sample_job_event("j", i));
   EXPECT_EQ(h.flush(5s), 0u);
   EXPECT_EQ(h.counter("sluiced_events_delivered_total"), 1234u);
   EXPECT_FALSE(d.running());
-  d.push(sample_job_event("j", 9999));  // too late: counted, not kept
+  testing::push_sample(d, sample_job_event("j", 9999));  // too late: counted, not kept
   EXPECT_EQ(h.dropped("shutdown"), 1u);
 }
 
@@ -173,7 +176,7 @@ TEST(Deliverer, FlushCountsWhatItCouldNotSend) {
   sink->judge = [](const Batch&) { return SendResult::answer(503); };
   auto& d = h.make(std::move(sink), fast_options());
   d.start();
-  for (int i = 0; i < 700; ++i) d.push(sample_job_event("j", i));
+  for (int i = 0; i < 700; ++i) testing::push_sample(d, sample_job_event("j", i));
   EXPECT_EQ(h.flush(200ms), 700u);
   EXPECT_EQ(h.dropped("shutdown"), 700u);
   EXPECT_NE(h.log_text().find("dropped=700"), std::string::npos);
@@ -187,11 +190,162 @@ TEST(Deliverer, StdoutSinkWritesExactlyOneEventPerLine) {
   d.start();
   std::string expected;
   for (int i = 0; i < 3; ++i) {
-    d.push(sample_job_event("j", i));
+    testing::push_sample(d, sample_job_event("j", i));
     expected += sample_job_event("j", i) + "\n";
   }
   EXPECT_EQ(h.flush(5s), 0u);
   EXPECT_EQ(out.str(), expected);
+}
+
+// Answers each request after a delay of its own, so that several are in
+// flight; records when each started and ended and the most in flight.
+class HoldingSink final : public Sink {
+ public:
+  using Clock = std::chrono::steady_clock;
+  struct Attempt {
+    Batch batch;
+    Clock::time_point started;
+    Clock::time_point ended;
+    SendResult result;
+  };
+
+  explicit HoldingSink(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+
+  std::function<std::chrono::milliseconds(const Batch&)> hold = [](const Batch&) { return 20ms; };
+  std::function<SendResult(const Batch&)> answer = [](const Batch&) { return SendResult::answer(202); };
+  std::vector<Attempt> attempts;
+  std::size_t in_flight = 0;
+  std::size_t most_in_flight = 0;
+
+  asio::awaitable<SendResult> send(const Batch& batch) override {
+    const auto started = Clock::now();
+    most_in_flight = std::max(most_in_flight, ++in_flight);
+    asio::steady_timer timer(executor_, hold(batch));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    --in_flight;
+    SendResult result = answer(batch);
+    attempts.push_back(Attempt{batch, started, Clock::now(), result});
+    co_return result;
+  }
+
+  std::vector<std::string> accepted() const {
+    std::vector<std::string> out;
+    for (const auto& a : attempts) {
+      if (a.result.status / 100 != 2) continue;
+      for (auto& e : a.batch.events()) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+ private:
+  asio::any_io_executor executor_;
+};
+
+DeliveryOptions concurrent_options(std::size_t fixed) {
+  DeliveryOptions options = fast_options();
+  options.limits.max_events = 20;
+  options.concurrency = ConcurrencyOptions{false, fixed};
+  return options;
+}
+
+TEST(Deliverer, AtALowRateOneRequestAtATimeCarriesEverything) {
+  testing::DeliveryHarness h;
+  auto sink = std::make_unique<HoldingSink>(h.io.get_executor());
+  auto* s = sink.get();
+  auto& d = h.make(std::move(sink), concurrent_options(8));
+  d.start();
+  // 60 jobs, one event every 5 ms: about 10 per 50 ms flush interval, less
+  // than a full batch of 20 per round trip.
+  int pushed = 0;
+  asio::steady_timer pace(h.io);
+  std::function<void()> next = [&] {
+    testing::push_sample(d, sample_job_event("job-" + std::to_string(pushed), pushed));
+    if (++pushed == 60) return;
+    pace.expires_after(5ms);
+    pace.async_wait([&](const boost::system::error_code&) { next(); });
+  };
+  next();
+  ASSERT_TRUE(h.run_until([&] { return h.counter("sluiced_events_delivered_total") == 60; }));
+  EXPECT_EQ(s->most_in_flight, 1u);
+  EXPECT_LE(s->attempts.size(), 12u);  // batches as full as the interval allows, not one per job
+}
+
+TEST(Deliverer, KeysKeepTheirOrderWhileRequestsRunSideBySide) {
+  testing::DeliveryHarness h;
+  auto sink = std::make_unique<HoldingSink>(h.io.get_executor());
+  auto* s = sink.get();
+  std::mt19937_64 rng(5);
+  s->hold = [&](const Batch&) { return std::chrono::milliseconds(rng() % 30); };
+  s->answer = [&](const Batch&) { return rng() % 10 == 0 ? SendResult::answer(503) : SendResult::answer(202); };
+  auto& d = h.make(std::move(sink), concurrent_options(8));
+  d.start();
+  for (int round = 0; round < 5; ++round) {
+    for (int job = 0; job < 200; ++job) testing::push_sample(d, sample_job_event("job-" + std::to_string(job), round));
+  }
+  ASSERT_TRUE(h.run_until([&] { return h.counter("sluiced_events_delivered_total") == 1000; }));
+  EXPECT_GT(s->most_in_flight, 1u);
+  const auto accepted = s->accepted();
+  EXPECT_EQ(accepted.size(), 1000u);
+  EXPECT_TRUE(testing::in_order_per_job(accepted));
+  EXPECT_TRUE(testing::no_duplicates(accepted));
+}
+
+TEST(Deliverer, ARateLimitOnOneLaneHaltsEveryLane) {
+  testing::DeliveryHarness h;
+  auto sink = std::make_unique<HoldingSink>(h.io.get_executor());
+  auto* s = sink.get();
+  int sent = 0;
+  s->hold = [&](const Batch&) { return ++sent == 3 ? 5ms : 40ms; };
+  std::string limited_key;
+  s->answer = [&](const Batch& b) {
+    if (!limited_key.empty() || sent < 3) return SendResult::answer(202);
+    limited_key = b.idempotency_key();
+    SendResult r = SendResult::answer(429);
+    r.retry_after = "1";
+    return r;
+  };
+  auto& d = h.make(std::move(sink), concurrent_options(4));
+  d.start();
+  for (int job = 0; job < 400; ++job) testing::push_sample(d, sample_job_event("job-" + std::to_string(job), 0));
+  ASSERT_TRUE(h.run_until([&] { return h.counter("sluiced_events_delivered_total") == 400; }));
+  ASSERT_FALSE(limited_key.empty());
+  HoldingSink::Clock::time_point limited_at{};
+  for (const auto& a : s->attempts) {
+    if (a.result.status == 429) limited_at = a.ended;
+  }
+  std::size_t during = 0;
+  for (const auto& a : s->attempts) during += a.started >= limited_at && a.started < limited_at + 1s ? 1 : 0;
+  EXPECT_EQ(during, 0u);
+  // The limited batch went again, with its key.
+  std::size_t with_key = 0;
+  for (const auto& a : s->attempts) with_key += a.batch.idempotency_key() == limited_key ? 1 : 0;
+  EXPECT_EQ(with_key, 2u);
+}
+
+// Failing tasks with 50 KB tracebacks during an outage: the bound in bytes
+// holds the backlog, not the count (100 000 of them would be 5 GB).
+TEST(Deliverer, ABacklogOfLargeEventsIsBoundedInBytesAndCountedExactly) {
+  testing::DeliveryHarness h;
+  auto sink = std::make_unique<ScriptedSink>();
+  bool outage = true;
+  sink->judge = [&](const Batch&) { return outage ? SendResult::answer(503) : SendResult::answer(202); };
+  auto options = fast_options();
+  options.buffer_max_bytes = 4 << 20;
+  options.limits.max_events = 10;
+  auto& d = h.make(std::move(sink), options);
+  d.start();
+  constexpr int kPushed = 400;  // 20 MB of events
+  for (int i = 0; i < kPushed; ++i) {
+    testing::push_sample(d, sample_job_event("job-" + std::to_string(i), i, 50'000));
+    EXPECT_LE(d.waiting_bytes(), options.buffer_max_bytes);
+  }
+  EXPECT_EQ(h.dropped("overflow") + d.waiting(), static_cast<std::size_t>(kPushed));
+  EXPECT_GT(h.dropped("overflow"), 300u);
+  EXPECT_EQ(h.metrics.gauge("sluiced_buffer_bytes", "").value(), static_cast<double>(d.waiting_bytes()));
+  outage = false;
+  ASSERT_TRUE(h.run_until([&] { return d.waiting() == 0; }));
+  EXPECT_EQ(h.dropped("overflow") + h.counter("sluiced_events_delivered_total"), static_cast<std::size_t>(kPushed));
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include "common/iso_time.hpp"
 #include "decode/decode_message.hpp"
 #include "support/test_paths.hpp"
-#include "track/ingest_json.hpp"
+#include "deliver/ingest_json.hpp"
 #include "track/tracker.hpp"
 
 namespace sluice::track {
@@ -209,7 +209,7 @@ TEST_P(GoldenReplay, SerializedEventsAreValidTimelyAndPrivate) {
   const auto secrets = private_texts(expected.at("tasks"));
   ASSERT_FALSE(secrets.empty());
   for (const auto& event : result.out) {
-    const std::string text = to_ingest_json(event, {"550e8400-e29b-41d4-a716-446655440000"});
+    const std::string text = deliver::to_ingest_json(event, {"550e8400-e29b-41d4-a716-446655440000"});
     ASSERT_TRUE(json::accept(text)) << text;
     EXPECT_GE(event.timestamp, first) << text;
     EXPECT_LE(event.timestamp, last) << text;

@@ -1,4 +1,4 @@
-#include "track/ingest_json.hpp"
+#include "deliver/ingest_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/iso_time.hpp"
-#include "event_builders.hpp"
 #include "track/json_text.hpp"
 
-namespace sluice::track {
+namespace sluice::deliver {
 namespace {
+
+using namespace track;
 
 const IngestJsonContext kContext{"550e8400-e29b-41d4-a716-446655440000"};
 
@@ -44,7 +45,7 @@ TEST(IngestJson, WritesEveryJobFieldAndExtension) {
   job.scheduled_for = 2;
   job.parent_id = "p";
   job.root_id = "r";
-  job.extensions = {0.12, true, 15, false, false, "", "celery", "2026-11-24T05:29:25.973Z"};
+  job.extensions = {0.12, true, 15, false, false, "", "celery", "2026-11-24T05:29:25.973Z", {}};
   const auto json = nlohmann::json::parse(to_ingest_json({5, job}, kContext));
   const auto& j = json.at("job");
   EXPECT_EQ(j.at("attempt"), 3);
@@ -130,4 +131,4 @@ TEST(IngestJson, NumbersRoundTrip) {
 }
 
 }  // namespace
-}  // namespace sluice::track
+}  // namespace sluice::deliver

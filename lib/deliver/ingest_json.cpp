@@ -1,9 +1,11 @@
-#include "track/ingest_json.hpp"
+#include "deliver/ingest_json.hpp"
 
 #include "track/json_text.hpp"
 
-namespace sluice::track {
+namespace sluice::deliver {
 namespace {
+
+using namespace track;
 
 void optional_string(JsonObjectWriter& w, std::string_view name, const std::optional<std::string>& value) {
   if (value) w.string(name, *value);
@@ -16,7 +18,8 @@ void optional_time(JsonObjectWriter& w, std::string_view name, const std::option
 bool has_revoked(const JobExtensions& e) { return e.revoked_terminated || e.revoked_signum || e.revoked_expired; }
 
 bool is_empty(const JobExtensions& e) {
-  return !e.runtime && !has_revoked(e) && !e.rejected_requeue && !e.exchange && !e.routing_key && !e.expires;
+  return !e.runtime && !has_revoked(e) && !e.rejected_requeue && !e.exchange && !e.routing_key && !e.expires &&
+         !e.source;
 }
 
 void write_extensions(std::string& out, const JobExtensions& e) {
@@ -37,6 +40,7 @@ void write_extensions(std::string& out, const JobExtensions& e) {
   optional_string(w, "exchange", e.exchange);
   optional_string(w, "routingKey", e.routing_key);
   optional_string(w, "expires", e.expires);
+  optional_string(w, "source", e.source);
   w.close();
 }
 
@@ -128,4 +132,22 @@ std::string to_ingest_json(const IngestEvent& event, const IngestJsonContext& co
   return out;
 }
 
-}  // namespace sluice::track
+EventKind event_kind(const IngestEvent& event) {
+  if (std::holds_alternative<Job>(event.body)) return EventKind::job;
+  if (std::holds_alternative<Worker>(event.body)) return EventKind::worker;
+  return EventKind::queue;
+}
+
+EventKey ordering_key(const IngestEvent& event) {
+  if (const auto* job = std::get_if<Job>(&event.body)) return key_of(EventKind::job, job->external_id);
+  if (const auto* worker = std::get_if<Worker>(&event.body)) return key_of(EventKind::worker, worker->external_id);
+  if (const auto* queue = std::get_if<QueueSnapshot>(&event.body)) return key_of(EventKind::queue, queue->name);
+  return 0;
+}
+
+void encode_event(EncodedEvents& out, const IngestEvent& event, const IngestJsonContext& context) {
+  append_ingest_json(out.open_event(), event, context);
+  out.close_event(event_kind(event), ordering_key(event));
+}
+
+}  // namespace sluice::deliver

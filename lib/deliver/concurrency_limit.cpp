@@ -6,7 +6,7 @@
 namespace sluice::deliver {
 
 ConcurrencyLimit::ConcurrencyLimit(ConcurrencyOptions options)
-    : options_(options), limit_(options.adaptive ? 1 : std::max<std::size_t>(options.max, 1)) {
+    : options_(options), limit_(options.adaptive ? std::min<std::size_t>(kInitial, std::max<std::size_t>(options.max, 1)) : std::max<std::size_t>(options.max, 1)) {
   options_.max = std::max<std::size_t>(options_.max, 1);
 }
 

@@ -30,6 +30,7 @@ class ConcurrencyLimit {
   using Clock = std::chrono::steady_clock;
   using Seconds = std::chrono::duration<double>;
 
+  static constexpr std::size_t kInitial = 8;         // where slow start begins (Netflix starts at 20)
   static constexpr double kDecrease = 0.75;         // cut on backpressure or queueing
   static constexpr double kRttTolerance = 1.5;      // "near the baseline": up to this factor …
   static constexpr Seconds kRttSlack{0.005};        // … plus this, for very short round trips

@@ -94,9 +94,11 @@ class Deliverer {
     Batch batch;
     std::uint64_t first_seq;  // lane sequence number of its first event
   };
+  // A lane's buffer empties into a batch at every send: it keeps little.
+  static constexpr std::size_t kLaneKeptBytes = 16 * 1024;
   struct Lane {
     explicit Lane(const RetryTiming& timing) : policy(timing) {}
-    EncodedEvents waiting;        // not yet in a batch, in order
+    EncodedEvents waiting{kLaneKeptBytes};  // not yet in a batch, in order
     std::deque<Pending> pending;  // taken from waiting, in order; splits go to the front
     RetryPolicy policy;           // this lane's backoff
     Clock::time_point retry_at{};

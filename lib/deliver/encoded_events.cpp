@@ -1,14 +1,6 @@
 #include "deliver/encoded_events.hpp"
 
 namespace sluice::deliver {
-namespace {
-
-// About four hand-over groups of typical events: what steady traffic reuses.
-// A larger buffer is left over from a backlog and is given back instead.
-constexpr std::size_t kKeptBytes = 512 * 1024;
-
-}  // namespace
-
 const char* to_string(EventKind kind) {
   switch (kind) {
     case EventKind::job: return "job_state_change";
@@ -78,7 +70,7 @@ std::size_t EncodedEvents::consumed_bytes() const {
 void EncodedEvents::pop_front(std::size_t n) {
   head_ += std::min(n, size());
   if (head_ == meta_.size()) return clear();
-  if (consumed_bytes() >= kKeptBytes / 4 && consumed_bytes() >= bytes_.size() / 2) compact();
+  if (consumed_bytes() >= kept_bytes_ / 4 && consumed_bytes() >= bytes_.size() / 2) compact();
 }
 
 // Drops the consumed prefix: amortised O(1) per byte, as it runs only when
@@ -90,14 +82,14 @@ void EncodedEvents::compact() {
   meta_.erase(meta_.begin(), meta_.begin() + static_cast<std::ptrdiff_t>(head_));
   head_ = 0;
   open_at_ = bytes_.size();
-  if (bytes_.capacity() > kKeptBytes && bytes_.capacity() > 4 * bytes_.size()) {
+  if (bytes_.capacity() > kept_bytes_ && bytes_.capacity() > 4 * bytes_.size()) {
     bytes_.shrink_to_fit();
     meta_.shrink_to_fit();
   }
 }
 
 void EncodedEvents::clear() {
-  if (bytes_.capacity() > kKeptBytes) {
+  if (bytes_.capacity() > kept_bytes_) {
     std::string().swap(bytes_);
     std::vector<Meta>().swap(meta_);
   }
@@ -114,6 +106,7 @@ void EncodedEvents::swap(EncodedEvents& other) noexcept {
   std::swap(head_, other.head_);
   std::swap(base_, other.base_);
   std::swap(open_at_, other.open_at_);
+  std::swap(kept_bytes_, other.kept_bytes_);
 }
 
 }  // namespace sluice::deliver

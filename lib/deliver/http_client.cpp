@@ -32,7 +32,7 @@ BeastRequest build_request(const config::HttpUrl& url, HttpRequest in) {
   request.set(http::field::host, host_header(url));
   for (const auto& header : in.headers) request.set(header.name, header.value);
   request.keep_alive(true);
-  request.body() = std::move(in.body);
+  request.body() = {in.body.data(), in.body.size()};
   request.prepare_payload();
   return request;
 }

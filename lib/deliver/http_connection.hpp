@@ -12,7 +12,7 @@
 
 namespace sluice::deliver {
 
-using BeastRequest = http::request<http::string_body>;
+using BeastRequest = http::request<http::span_body<const char>>;  // the body is the caller's
 using ResponseParser = http::response_parser<http::string_body>;
 
 struct ExchangeError {

@@ -64,10 +64,12 @@ asio::awaitable<SendResult> IngestSink::send(const Batch& batch) {
                        {"User-Agent", user_agent()},
                        {"Idempotency-Key", batch.idempotency_key()}},
                       batch.body()};
+  std::string packed;  // lives in this frame until the post is done
   if (options_.gzip) {
     // deflate only fails without memory; the plain body is then still correct.
-    if (auto packed = gzip_compress(request.body)) {
-      request.body = std::move(packed).value();
+    if (auto compressed = gzip_compress(request.body)) {
+      packed = std::move(compressed).value();
+      request.body = packed;
       request.headers.push_back({"Content-Encoding", "gzip"});
     }
   }

@@ -42,8 +42,9 @@ class HttpsClientTest : public ::testing::Test {
   HttpRequest valid_request() {
     return HttpRequest{"/api/ingest",
                        {{"Authorization", "Bearer " + server_->api_key()}, {"Content-Type", "application/json"}},
-                       R"({"events":[)" + testing::sample_job_event("j", 1) + "]}"};
+                       valid_body_};
   }
+  const std::string valid_body_ = R"({"events":[)" + testing::sample_job_event("j", 1) + "]}";
 
   static asio::awaitable<void> post_into(HttpsClient& client, const HttpRequest& request,
                                         std::optional<Result>& result) {

@@ -78,6 +78,17 @@ TEST(EncodedEvents, ClearReleasesABacklogsCapacityButKeepsASmallOne) {
   EXPECT_EQ(small.capacity_bytes(), kept);  // reused group to group
 }
 
+TEST(EncodedEvents, ALanesBufferKeepsOnlyWhatItWasToldTo) {
+  EncodedEvents lane(16 * 1024);
+  lane.append(std::string(250 * 1024, 'e'), EventKind::job, 1);  // a batch's worth
+  lane.pop_front();  // taken into a batch: the buffer is empty
+  EXPECT_LT(lane.capacity_bytes(), 16u * 1024);
+  EncodedEvents hand_over;
+  hand_over.append(std::string(250 * 1024, 'e'), EventKind::job, 1);
+  hand_over.pop_front();
+  EXPECT_GE(hand_over.capacity_bytes(), 250u * 1024);  // refilled at once: kept
+}
+
 TEST(EncodedEvents, KeysSeparateKindsAndIds) {
   EXPECT_EQ(key_of(EventKind::job, "a"), key_of(EventKind::job, "a"));
   EXPECT_NE(key_of(EventKind::job, "a"), key_of(EventKind::job, "b"));

@@ -59,6 +59,9 @@ TEST(LoadSettings, DefaultsMatchTheDocumentation) {
   EXPECT_EQ(s.task_table_size, 100'000u);
   EXPECT_EQ(s.worker_offline_timeout, 6s);
   EXPECT_EQ(s.refresh_interval, 30s);
+  EXPECT_EQ(s.worker_refresh_interval, 5min);
+  EXPECT_EQ(s.worker_state_hold, 10s);
+  EXPECT_EQ(s.worker_state_min_interval, 60s);
   EXPECT_EQ(s.reorder_window, 250ms);
   EXPECT_EQ(s.max_message_bytes, 16u * 1024 * 1024);
   EXPECT_EQ(s.shutdown_timeout, 5s);
@@ -180,6 +183,20 @@ TEST(LoadSettings, ClientCertificateNeedsItsKey) {
   env["SLUICE_REDIS_URL"] = "rediss://h:6380/0";
   env["SLUICE_REDIS_CERT_FILE"] = "/etc/client.pem";
   EXPECT_TRUE(has_error_containing(load(env), "SLUICE_REDIS_KEY_FILE"));
+}
+
+TEST(LoadSettings, TheWorkerStateHoldMayBeOffButTheRefreshNotTooFrequent) {
+  auto env = valid_env();
+  env["SLUICE_WORKER_STATE_HOLD"] = "0s";
+  env["SLUICE_WORKER_STATE_MIN_INTERVAL"] = "0s";
+  env["SLUICE_WORKER_REFRESH_INTERVAL"] = "30s";
+  auto r = load(env);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.settings.worker_state_hold, 0s);
+  EXPECT_EQ(r.settings.worker_state_min_interval, 0s);
+  EXPECT_EQ(r.settings.worker_refresh_interval, 30s);
+  env["SLUICE_WORKER_REFRESH_INTERVAL"] = "2s";  // a refresh per heartbeat: refused
+  EXPECT_TRUE(has_error_containing(load(env), "SLUICE_WORKER_REFRESH_INTERVAL"));
 }
 
 TEST(LoadSettings, ParsesEveryValueKind) {

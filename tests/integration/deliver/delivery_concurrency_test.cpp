@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <set>
 
 #include "delivery_fixture.hpp"
@@ -88,13 +89,17 @@ TEST_F(DeliveryTest, TheAdaptiveLimitFollowsTheServersCapacity) {
   // 20 000 events/s of distinct jobs: about 20 requests of 50 in flight at 50 ms.
   int next_job = 0;
   asio::steady_timer producer(h_.io);
+  // The timer's handler may already be queued when the test cancels it and
+  // run only in the harness's shutdown, after these locals are gone: it
+  // checks a flag it owns a share of before touching them.
+  auto producing = std::make_shared<bool>(true);
   std::function<void()> produce = [&] {
     for (int i = 0; i < 200; ++i, ++next_job) {
       testing::push_sample(d, testing::sample_job_event("job-" + std::to_string(next_job), 0));
     }
     producer.expires_after(10ms);
-    producer.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) produce();
+    producer.async_wait([&, producing](const boost::system::error_code& ec) {
+      if (!ec && *producing) produce();
     });
   };
   produce();
@@ -103,6 +108,7 @@ TEST_F(DeliveryTest, TheAdaptiveLimitFollowsTheServersCapacity) {
   ASSERT_TRUE(h_.run_until([&] { return d.concurrency_limit() <= 8; }, 30s)) << d.concurrency_limit();
   server().set_capacity(64);
   ASSERT_TRUE(h_.run_until([&] { return d.concurrency_limit() >= 16; }, 30s)) << d.concurrency_limit();
+  *producing = false;
   producer.cancel();
   EXPECT_EQ(h_.batches("5xx"), 0u);
   EXPECT_EQ(h_.batches("error"), 0u);

@@ -16,6 +16,7 @@
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "support/wait_until.hpp"
+#include "support/sluiced_process.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -75,15 +76,7 @@ class HostileRedis : public ::testing::Test {
   }
 
  private:
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  std::uint16_t health_port() const {
-    const std::string text = log();
-    const auto line = text.find("health endpoint listening");
-    if (line == std::string::npos) return 0;
-    const auto at = text.find(" port=", line);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-  }
+  std::uint16_t health_port() const { return testing::SluicedProcess::health_port_in(log()); }
 
   TempDir dir_;
   std::unique_ptr<ChildProcess> process_;

@@ -23,6 +23,7 @@
 #include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 #include "support/wait_until.hpp"
+#include "support/sluiced_process.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -71,15 +72,7 @@ class Reconciliation : public ::testing::Test {
 
   std::string log() const { return read_file(dir_.file("sluiced.log")); }
 
-  // From the line `msg="health endpoint listening" addr=… port=N`.
-  std::uint16_t health_port() const {
-    const std::string text = log();
-    const auto line = text.find("health endpoint listening");
-    if (line == std::string::npos) return 0;
-    const auto at = text.find(" port=", line);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::strtoul(text.c_str() + at + 6, nullptr, 10));
-  }
+  std::uint16_t health_port() const { return testing::SluicedProcess::health_port_in(log()); }
 
   double metric(const std::string& name, const PromLabels& labels = {}) {
     auto parsed = parse_prometheus_text(http_get(health_port_, "/metrics").body);

@@ -32,7 +32,11 @@ if [ "${TSAN:-0}" = 1 ]; then
   CTEST_TIMEOUT=${CTEST_TIMEOUT:-900}  # everything runs 5-15 times slower
   # (quoted for the eval below: the pattern's '|' must reach ctest)
   two_threads="DeliveryThread|Metrics|HealthServer|QueuePoller|Subscriber|ControlBroadcaster|Healthcheck|PipelineEndToEnd|DaemonHealth|EnableEvents|QueueFlood|QueueDepthCelery|DeliveryTest|WorkerStart"
-  CTEST_ARGS=${CTEST_ARGS:-"-R '$two_threads'"}
+  # Two of them assert what relative speeds produce (the adaptive limit
+  # reaching 16 within 30 s; a flood outrunning 100 ms queue polls), which
+  # a 5-15x slowdown changes; they run under TSan with no report, and are
+  # left out here so that a failure means a race.
+  CTEST_ARGS=${CTEST_ARGS:-"-R '$two_threads' -E 'TheAdaptiveLimitFollowsTheServersCapacity|QueueFlood'"}
 fi
 
 cmake -S . -B "$build_dir" "${cmake_args[@]}"

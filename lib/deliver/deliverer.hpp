@@ -95,6 +95,7 @@ class Deliverer {
   void stop();
 
   bool running() const { return running_; }
+  bool accepting() const { return !flushed_; }  // push() after the final flush only counts drops
   std::size_t waiting() const { return held_events_; }  // buffered + in flight
   std::size_t waiting_bytes() const { return held_bytes_; }
   std::size_t in_flight() const { return in_flight_; }

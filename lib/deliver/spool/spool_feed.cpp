@@ -59,7 +59,8 @@ void SpoolFeed::move_tail_to_spool() {
 // Moves what waits (read back from disk, then the memory tail) into the
 // Deliverer while it has room, oldest first.
 void SpoolFeed::refill() {
-  if (closed_) return;
+  // Once the final flush has ended, what is left stays on disk.
+  if (closed_ || !deliverer_.accepting()) return;
   for (;;) {
     const std::size_t held = deliverer_.waiting();
     const std::size_t room = held < memory_events_ ? memory_events_ - held : 0;

@@ -25,7 +25,7 @@ ConnectOptions tls_options(const RedisServer& server, const std::string& ca_file
   return o;
 }
 
-Expected<RedisReply, RedisError> ping(IoThread& io, ConnectOptions options) {
+Expected<RedisReply, RedisError> tls_ping(IoThread& io, ConnectOptions options) {
   return io.run([](asio::any_io_executor ex, ConnectOptions o) -> asio::awaitable<Expected<RedisReply, RedisError>> {
     auto connection = co_await Connection::open(ex, std::move(o));
     if (!connection) co_return Unexpected(connection.error());
@@ -37,20 +37,20 @@ Expected<RedisReply, RedisError> ping(IoThread& io, ConnectOptions options) {
 TEST(TlsConnection, VerifiesTheServerWithTheRightCa) {
   RedisServer server(RedisServerOptions::with_tls());
   IoThread io;
-  auto by_ip = ping(io, tls_options(server, server.tls_files().ca_cert));
+  auto by_ip = tls_ping(io, tls_options(server, server.tls_files().ca_cert));
   ASSERT_TRUE(by_ip) << by_ip.error();
   EXPECT_EQ(*by_ip, RedisReply::status("PONG"));
 
   auto named = tls_options(server, server.tls_files().ca_cert);
   named.url.host = "localhost";  // host-name check against the DNS entry, with SNI
-  auto by_name = ping(io, named);
+  auto by_name = tls_ping(io, named);
   ASSERT_TRUE(by_name) << by_name.error();
 }
 
 TEST(TlsConnection, RefusesAServerSignedByAnotherCa) {
   RedisServer server(RedisServerOptions::with_tls());
   IoThread io;
-  auto reply = ping(io, tls_options(server, server.tls_files().other_ca_cert));
+  auto reply = tls_ping(io, tls_options(server, server.tls_files().other_ca_cert));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, RedisError::Kind::tls);
   EXPECT_NE(reply.error().message.find("certificate"), std::string::npos) << reply.error();
@@ -65,7 +65,7 @@ TEST(TlsConnection, RefusesAServerWhoseNameDoesNotMatch) {
   // checked as a host name, which the certificate (127.0.0.1, localhost)
   // does not carry.
   options.url.host = "127.0.0.01";
-  auto reply = ping(io, options);
+  auto reply = tls_ping(io, options);
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, RedisError::Kind::tls) << reply.error();
 }
@@ -73,7 +73,7 @@ TEST(TlsConnection, RefusesAServerWhoseNameDoesNotMatch) {
 TEST(TlsConnection, MissingCaFileIsATlsError) {
   RedisServer server(RedisServerOptions::with_tls());
   IoThread io;
-  auto reply = ping(io, tls_options(server, server.tls_files().ca_cert + ".missing"));
+  auto reply = tls_ping(io, tls_options(server, server.tls_files().ca_cert + ".missing"));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, RedisError::Kind::tls);
 }
@@ -81,13 +81,13 @@ TEST(TlsConnection, MissingCaFileIsATlsError) {
 TEST(TlsConnection, ClientCertificateWhenTheServerRequiresOne) {
   RedisServer server(RedisServerOptions::with_tls(true));
   IoThread io;
-  auto anonymous = ping(io, tls_options(server, server.tls_files().ca_cert));
+  auto anonymous = tls_ping(io, tls_options(server, server.tls_files().ca_cert));
   EXPECT_FALSE(anonymous);  // TLS 1.3: the refusal may surface on the first read
 
   auto options = tls_options(server, server.tls_files().ca_cert);
   options.cert_file = server.tls_files().client_cert;
   options.key_file = server.tls_files().client_key;
-  auto reply = ping(io, options);
+  auto reply = tls_ping(io, options);
   ASSERT_TRUE(reply) << reply.error();
   EXPECT_EQ(*reply, RedisReply::status("PONG"));
 }
@@ -98,7 +98,7 @@ TEST(TlsConnection, HandshakeTimesOutOnAFrozenServer) {
   auto options = tls_options(server, server.tls_files().ca_cert);
   options.connect_timeout = 200ms;
   server.pause();
-  auto reply = ping(io, options);
+  auto reply = tls_ping(io, options);
   server.resume();
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, RedisError::Kind::timeout) << reply.error();

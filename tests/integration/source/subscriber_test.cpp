@@ -43,7 +43,7 @@ std::vector<Published> capture(const std::string& scenario) {
   return out;
 }
 
-std::size_t count_substr(const std::string& text, const std::string& needle) {
+std::size_t occurrences(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
   return n;
@@ -102,9 +102,9 @@ TEST(Subscriber, ReconnectsAfterAServerRestartAndReceivesAgain) {
   EXPECT_EQ(state.reconnects, 1u);
   ASSERT_TRUE(source.stop());
   const auto log = source.log_text();
-  EXPECT_EQ(count_substr(log, "redis connection lost"), 1u) << log;
-  EXPECT_LE(count_substr(log, "redis unavailable"), 1u) << log;  // once per outage, not per attempt
-  EXPECT_EQ(count_substr(log, "redis resubscribed"), 1u) << log;
+  EXPECT_EQ(occurrences(log, "redis connection lost"), 1u) << log;
+  EXPECT_LE(occurrences(log, "redis unavailable"), 1u) << log;  // once per outage, not per attempt
+  EXPECT_EQ(occurrences(log, "redis resubscribed"), 1u) << log;
 }
 
 TEST(Subscriber, PasswordProtectedServer) {
@@ -128,7 +128,7 @@ TEST(Subscriber, WrongPasswordIsRetriedCountedAndNeverLogged) {
   EXPECT_EQ(metric_value(source.metrics(), "sluiced_redis_connected"), 0);
   ASSERT_TRUE(source.stop());
   const auto log = source.log_text();
-  EXPECT_EQ(count_substr(log, "redis unavailable"), 1u) << log;
+  EXPECT_EQ(occurrences(log, "redis unavailable"), 1u) << log;
   EXPECT_EQ(log.find("wrong-Secret-3"), std::string::npos) << log;
   EXPECT_EQ(source.messages().size(), 0u);
 }

@@ -12,11 +12,11 @@
 namespace sluice::config {
 namespace {
 
-constexpr const char* kUuid = "550e8400-e29b-41d4-a716-446655440000";
+constexpr const char* kGuardsUuid = "550e8400-e29b-41d4-a716-446655440000";
 
-Environment valid_env() { return {{"SLUICE_CONNECTION_ID", kUuid}, {"SLUICE_API_KEY", "sk_test_secret_value"}}; }
+Environment guards_env() { return {{"SLUICE_CONNECTION_ID", kGuardsUuid}, {"SLUICE_API_KEY", "sk_test_secret_value"}}; }
 
-LoadResult load(const Environment& env) { return load_settings(CommandLine{}, env); }
+LoadResult load_env(const Environment& env) { return load_settings(CommandLine{}, env); }
 
 std::string everything_printed(const LoadResult& r) {
   std::string out = effective_config_text(r);
@@ -25,7 +25,7 @@ std::string everything_printed(const LoadResult& r) {
   return out;
 }
 
-bool has_error_containing(const LoadResult& r, const std::string& text) {
+bool guard_error_containing(const LoadResult& r, const std::string& text) {
   return std::any_of(r.errors.begin(), r.errors.end(),
                      [&](const std::string& e) { return e.find(text) != std::string::npos; });
 }
@@ -43,11 +43,11 @@ TEST(LoopbackGuard, OnlyLoopbackAddressesAndLocalhostAreLoopback) {
 }
 
 TEST(LoopbackGuard, AHostNameThatStartsLikeLoopbackNeedsTheInsecureFlag) {
-  auto env = valid_env();
+  auto env = guards_env();
   env["SLUICE_API_URL"] = "http://127.0.0.1.attacker.example/api";
-  EXPECT_TRUE(has_error_containing(load(env), "plain http://"));
+  EXPECT_TRUE(guard_error_containing(load_env(env), "plain http://"));
   env["SLUICE_API_URL"] = "http://[::1]:9000/api";
-  EXPECT_TRUE(load(env).ok());
+  EXPECT_TRUE(load_env(env).ok());
 }
 
 TEST(RedisPasswordWithSlash, IsParsedAndNeverPrinted) {
@@ -66,65 +66,65 @@ TEST(RedisPasswordWithSlash, NoPasswordShapeReachesCheckConfigOrErrors) {
                           "redis://user:Sl/ash-Secret@", "redis://:Sl%2Fash-Secret@h:0/0",
                           "http://:Sl/ash-Secret@h/0", "user:Sl/ash-Secret@h:6379",
                           "unix:///s?password=Sl/ash-Secret&db=x"}) {
-    auto env = valid_env();
+    auto env = guards_env();
     env["SLUICE_REDIS_URL"] = url;
-    const std::string printed = everything_printed(load(env));
+    const std::string printed = everything_printed(load_env(env));
     EXPECT_EQ(printed.find("Sl/ash"), std::string::npos) << url << "\n" << printed;
     EXPECT_EQ(printed.find("Sl%2Fash"), std::string::npos) << url << "\n" << printed;
   }
 }
 
 TEST(ApiUrlWithCredentials, IsRefusedWithoutEchoingThem) {
-  auto env = valid_env();
+  auto env = guards_env();
   env["SLUICE_API_URL"] = "https://user:Url-Secret-77@sluice.example/api";
-  const LoadResult r = load(env);
-  EXPECT_TRUE(has_error_containing(r, "SLUICE_API_URL"));
+  const LoadResult r = load_env(env);
+  EXPECT_TRUE(guard_error_containing(r, "SLUICE_API_URL"));
   EXPECT_EQ(everything_printed(r).find("Url-Secret-77"), std::string::npos) << everything_printed(r);
 }
 
 TEST(ControlCharacters, AnApiKeyWithCrLfIsRefusedWithoutEchoingIt) {
-  auto env = valid_env();
+  auto env = guards_env();
   env["SLUICE_API_KEY"] = "sk_live_Crlf-Secret\r\nX-Injected: yes";
-  const LoadResult r = load(env);
+  const LoadResult r = load_env(env);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(has_error_containing(r, "SLUICE_API_KEY contains a control character"));
+  EXPECT_TRUE(guard_error_containing(r, "SLUICE_API_KEY contains a control character"));
   EXPECT_EQ(everything_printed(r).find("Crlf-Secret"), std::string::npos) << everything_printed(r);
 }
 
 TEST(ControlCharacters, ATrailingCarriageReturnNamesCrlfLineEndings) {
-  auto env = valid_env();
+  auto env = guards_env();
   env["SLUICE_API_KEY"] = "sk_live_Crlf-Secret\r";
-  const LoadResult r = load(env);
+  const LoadResult r = load_env(env);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(has_error_containing(r, "CRLF")) << everything_printed(r);
+  EXPECT_TRUE(guard_error_containing(r, "CRLF")) << everything_printed(r);
   EXPECT_EQ(everything_printed(r).find("Crlf-Secret"), std::string::npos);
 }
 
 TEST(ControlCharacters, AreRefusedInEverySetting) {
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"SLUICE_CONNECTION_ID", std::string(kUuid) + "\r"},
+           {"SLUICE_CONNECTION_ID", std::string(kGuardsUuid) + "\r"},
            {"SLUICE_REDIS_URL", "redis://:pw\n@h/0"},
            {"SLUICE_GLOBAL_KEYPREFIX", "app\x01"},
            {"SLUICE_QUEUES", "a,b\x7f"},
            {"SLUICE_FLUSH_INTERVAL", "1s\r"}}) {
-    auto env = valid_env();
+    auto env = guards_env();
     env[name] = value;
-    const LoadResult r = load(env);
-    EXPECT_TRUE(has_error_containing(r, name + " contains a control character")) << name << "\n"
+    const LoadResult r = load_env(env);
+    EXPECT_TRUE(guard_error_containing(r, name + " contains a control character")) << name << "\n"
                                                                                  << everything_printed(r);
   }
 }
 
 TEST(HealthAddr, CheckConfigRefusesWhatTheDaemonCannotListenOn) {
   for (const char* addr : {"::1:8081", "[::1", "host:", "host:99999", "8081", "[::1]x:80"}) {
-    auto env = valid_env();
+    auto env = guards_env();
     env["SLUICE_HEALTH_ADDR"] = addr;
-    EXPECT_TRUE(has_error_containing(load(env), "SLUICE_HEALTH_ADDR")) << addr;
+    EXPECT_TRUE(guard_error_containing(load_env(env), "SLUICE_HEALTH_ADDR")) << addr;
   }
   for (const char* addr : {"[::1]:8081", ":8081", "127.0.0.1:0", "off", "localhost:9000"}) {
-    auto env = valid_env();
+    auto env = guards_env();
     env["SLUICE_HEALTH_ADDR"] = addr;
-    EXPECT_TRUE(load(env).ok()) << addr;
+    EXPECT_TRUE(load_env(env).ok()) << addr;
   }
 }
 

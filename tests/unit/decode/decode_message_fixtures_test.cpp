@@ -20,7 +20,7 @@ namespace {
 
 using testing::fixture_payloads;
 
-struct Expected {
+struct FixtureExpectation {
   std::string scenario;
   int maps, lists, events, pidbox, backend;
   std::map<std::string, int> types;
@@ -46,8 +46,8 @@ std::map<std::string, int> phased_types(int sent, int pairs) {
 
 // The README's scenario table ("event msgs (map+list)", "events", "pidbox",
 // "backend") and its "Event types" and "List sizes" paragraphs.
-const std::vector<Expected>& readme_table() {
-  static const std::vector<Expected> table = {
+const std::vector<FixtureExpectation>& readme_table() {
+  static const std::vector<FixtureExpectation> table = {
       {"solo", 28, 25, 83, 5, 16, full_types(2, 4), {{1, 8}, {2, 4}, {3, 13}}},
       {"prefork", 35, 51, 91, 4, 17, full_types(3, 11), {{1, 47}, {2, 3}, {3, 1}}},
       {"control", 17, 5, 23, 3, 0, phased_types(6, 2), {{1, 4}, {2, 1}}},
@@ -77,8 +77,8 @@ std::map<std::string, int> with(std::map<std::string, int> types, const std::map
 }
 
 // The same for tests/fixtures/celery-5.6/README.md (Celery 5.6.3, kombu 5.6.2).
-const std::vector<Expected>& readme_table_56() {
-  static const std::vector<Expected> table = {
+const std::vector<FixtureExpectation>& readme_table_56() {
+  static const std::vector<FixtureExpectation> table = {
       {"solo", 29, 25, 85, 5, 18, with(full_types(2, 5), {{"task-succeeded", 9}}), {{1, 8}, {2, 4}, {3, 12}, {4, 1}},
        "celery-5.6"},
       {"prefork", 35, 42, 91, 4, 19, full_types(3, 11), {{1, 31}, {2, 8}, {3, 3}}, "celery-5.6"},
@@ -104,8 +104,8 @@ const std::vector<Expected>& readme_table_56() {
   return table;
 }
 
-std::vector<Expected> every_table() {
-  std::vector<Expected> all = readme_table();
+std::vector<FixtureExpectation> every_table() {
+  std::vector<FixtureExpectation> all = readme_table();
   all.insert(all.end(), readme_table_56().begin(), readme_table_56().end());
   return all;
 }
@@ -174,7 +174,7 @@ TEST(DecodeFixtures, CoversEveryCapturedScenario) {
 }
 
 TEST(DecodeFixtures, CountsMatchTheReadmeTable) {
-  for (const Expected& want : every_table()) {
+  for (const FixtureExpectation& want : every_table()) {
     SCOPED_TRACE(want.set + "/" + want.scenario);
     const Tally got = decode_scenario(want.scenario, want.set);
     EXPECT_EQ(got.maps, want.maps);
@@ -257,7 +257,7 @@ void check_worker(const std::vector<CeleryEvent>& events, const std::string& hos
 }
 
 TEST(DecodeFixtures, FieldsMatchCeleryState) {
-  for (const Expected& want : every_table()) {
+  for (const FixtureExpectation& want : every_table()) {
     SCOPED_TRACE(want.set + "/" + want.scenario);
     const Tally got = decode_scenario(want.scenario, want.set);
     const nlohmann::json state = expected_state(want.scenario, want.set);

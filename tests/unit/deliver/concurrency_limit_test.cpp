@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 using Clock = ConcurrencyLimit::Clock;
 using Seconds = ConcurrencyLimit::Seconds;
 
-const Clock::time_point t0 = Clock::time_point{} + 1h;
+const Clock::time_point limit_t0 = Clock::time_point{} + 1h;
 
 // Drives the limit through windows of `rtt`: every request in flight
 // returns once per window, the sender always has more to send.
@@ -24,7 +24,7 @@ struct Driver {
     }
   }
   ConcurrencyLimit limit;
-  Clock::time_point now = t0;
+  Clock::time_point now = limit_t0;
 };
 
 TEST(ConcurrencyLimit, FixedStaysFixed) {
@@ -48,7 +48,7 @@ TEST(ConcurrencyLimit, NeverStartsAboveTheMaximum) {
 
 TEST(ConcurrencyLimit, UnsaturatedWindowsDoNotRaiseIt) {
   ConcurrencyLimit limit({.adaptive = true, .max = 32});
-  auto now = t0;
+  auto now = limit_t0;
   for (int w = 0; w < 10; ++w) {
     now += 100ms;
     limit.on_result(Seconds(0.1), Pressure::none, now);  // never blocked: one request is enough

@@ -6,7 +6,7 @@ namespace sluice::deliver {
 namespace {
 
 using namespace std::chrono_literals;
-const std::chrono::system_clock::time_point kNow{std::chrono::seconds(784111777)};  // Sun, 06 Nov 1994 08:49:37 GMT
+const std::chrono::system_clock::time_point kDateNow{std::chrono::seconds(784111777)};  // Sun, 06 Nov 1994 08:49:37 GMT
 
 TEST(HttpDate, AcceptsTheThreeFormats) {
   EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
@@ -24,13 +24,13 @@ TEST(HttpDate, RefusesOtherText) {
 }
 
 TEST(RetryAfter, DeltaSecondsAndDates) {
-  EXPECT_EQ(parse_retry_after("120", kNow), 120s);
-  EXPECT_EQ(parse_retry_after(" 7 ", kNow), 7s);
-  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", kNow), 60s);
-  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", kNow), 0s);
-  EXPECT_EQ(parse_retry_after("86401", kNow), 86400s);
-  EXPECT_EQ(parse_retry_after("", kNow), std::nullopt);
-  EXPECT_EQ(parse_retry_after("3s", kNow), std::nullopt);
+  EXPECT_EQ(parse_retry_after("120", kDateNow), 120s);
+  EXPECT_EQ(parse_retry_after(" 7 ", kDateNow), 7s);
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", kDateNow), 60s);
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", kDateNow), 0s);
+  EXPECT_EQ(parse_retry_after("86401", kDateNow), 86400s);
+  EXPECT_EQ(parse_retry_after("", kDateNow), std::nullopt);
+  EXPECT_EQ(parse_retry_after("3s", kDateNow), std::nullopt);
 }
 
 }  // namespace

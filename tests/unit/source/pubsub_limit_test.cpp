@@ -26,9 +26,9 @@ TEST(PubsubLimit, TakesUnitsAndAnyClassOrder) {
 }
 
 TEST(PubsubLimit, RefusalsAndOddRepliesAreErrors) {
-  const auto refused = parse_pubsub_limit(RedisReply::error("NOPERM this user has no permissions to run the 'config|get' command"));
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().find("NOPERM"), std::string::npos);
+  const auto refusal = parse_pubsub_limit(RedisReply::error("NOPERM this user has no permissions to run the 'config|get' command"));
+  ASSERT_FALSE(refusal);
+  EXPECT_NE(refusal.error().find("NOPERM"), std::string::npos);
   EXPECT_FALSE(parse_pubsub_limit(RedisReply::array({})));
   EXPECT_FALSE(parse_pubsub_limit(RedisReply::nil()));
   EXPECT_FALSE(parse_pubsub_limit(config_reply("normal 0 0 0 replica 1 2 3")));

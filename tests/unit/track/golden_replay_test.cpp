@@ -59,7 +59,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 // recv_time (column 2) of every row of <s>.channels.tsv: the capture clock.
 std::vector<double> receive_times(const std::string& scenario) {
   std::vector<double> times;
-  const auto rows = lines_of(testing::read_file(testing::fixture_path(scenario + ".channels.tsv")));
+  const auto rows = lines_of(sluice::testing::read_file(sluice::testing::fixture_path(scenario + ".channels.tsv")));
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto tab = rows[i].find('\t');
     times.push_back(std::stod(rows[i].substr(tab + 1, rows[i].find('\t', tab + 1) - tab - 1)));
@@ -84,7 +84,7 @@ bool changes_state(const std::string& type) {
 // timestamps (never backwards), like the oracle's local_received.
 Replay replay(const std::string& scenario, Tracker& tracker) {
   Replay result;
-  const auto payloads = lines_of(testing::read_file(testing::fixture_path(scenario + ".jsonl")));
+  const auto payloads = lines_of(sluice::testing::read_file(sluice::testing::fixture_path(scenario + ".jsonl")));
   std::optional<double> origin;
   Clock::time_point now{};
   for (const auto& payload : payloads) {
@@ -148,7 +148,7 @@ std::set<std::string> private_texts(const json& tasks) {
 }
 
 json expected_state_of(const std::string& scenario) {
-  return json::parse(testing::read_file(testing::fixture_path(scenario + ".expected-state.json")));
+  return json::parse(sluice::testing::read_file(sluice::testing::fixture_path(scenario + ".expected-state.json")));
 }
 
 class GoldenReplay : public ::testing::TestWithParam<const char*> {};

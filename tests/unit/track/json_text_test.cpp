@@ -21,11 +21,11 @@ TEST(JsonText, EscapesASpecialCharacterAtEveryOffset) {
   for (const auto& special : specials) {
     for (std::size_t offset = 0; offset < 40; ++offset) {
       const std::string text = std::string(offset, 'a') + special + std::string(offset % 7, 'b');
-      const std::string json = json_quoted(text);
-      const auto back = nlohmann::json::parse(json).get<std::string>();
+      const std::string quoted = json_quoted(text);
+      const auto back = nlohmann::json::parse(quoted).get<std::string>();
       const std::string expected = special == "\xff" ? std::string(offset, 'a') + "\xef\xbf\xbd" + std::string(offset % 7, 'b')
                                                       : text;
-      EXPECT_EQ(back, expected) << "offset " << offset << " json " << json;
+      EXPECT_EQ(back, expected) << "offset " << offset << " json " << quoted;
     }
   }
 }

@@ -260,8 +260,8 @@ TEST_F(SpoolE2e, AFullDiskMeansMemoryAndAWarning) {
   // Far more than 128 KiB of spool: the disk fills during the outage.
   for (int burst = 0; burst < 20 && http_get(port, "/health").body.find("spool_unavailable") == std::string::npos;
        ++burst) {
-    start_tasks(burst * 100, 100);
-    finish_tasks(burst * 100, 100);
+    start_tasks(burst * 1000, 1000);  // ~40 KiB of spool each
+    finish_tasks(burst * 1000, 1000);
     wait_until([&] { return http_get(port, "/health").body.find("spool_unavailable") != std::string::npos; }, 1s);
   }
   const HttpReply health = http_get(port, "/health");

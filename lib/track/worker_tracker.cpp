@@ -92,9 +92,12 @@ void WorkerTracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out
       note_deadline(record);
       continue;
     }
-    // Dated on the worker's own clock, like every other event of it.
+    // Dated on the worker's own clock, like every other event of it: the
+    // moment its timeout ran out there, not when this tick happened to run,
+    // so two sluiced of an HA pair date the same event the same way (the
+    // ingest API deduplicates a re-sent event only if it is identical).
     const EpochMillis ts =
-        record.last_sender_ms + std::chrono::duration_cast<std::chrono::milliseconds>(silence).count();
+        record.last_sender_ms + std::chrono::duration_cast<std::chrono::milliseconds>(timeout_of(record)).count();
     set_state(record, WorkerState::offline, ts, now, out);
   }
 }

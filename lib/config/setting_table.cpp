@@ -234,6 +234,20 @@ std::vector<SettingSpec> build_table() {
   add({"reconcile-rate", "SLUICE_RECONCILE_RATE", "100", "Most result backend lookups per second", reconcile,
        count_field(&Settings::reconcile_rate, 1, 10'000)});
 
+  const std::string ha = "High availability";
+  add({"ha", "SLUICE_HA", "false",
+       "Run as one of an HA pair: only the holder of a lease in the broker sends (writes one key)", ha,
+       bool_field(&Settings::ha), false, true});
+  add({"ha-lease", "SLUICE_HA_LEASE", "10s",
+       "Leadership lease; renewed every third of it, a standby takes over within it", ha,
+       duration_field(&Settings::ha_lease, 1s, 10min)});
+  add({"ha-resend-max-events", "SLUICE_HA_RESEND_MAX_EVENTS", "20000",
+       "Most recent events a standby keeps to re-send at takeover", ha,
+       count_field(&Settings::ha_resend_max_events, 0, 10'000'000)});
+  add({"ha-resend-max-bytes", "SLUICE_HA_RESEND_MAX_BYTES", "8MiB",
+       "Most bytes of recent events a standby keeps to re-send at takeover", ha,
+       byte_size_field(&Settings::ha_resend_max_bytes, 0, 1024 * kMiB)});
+
   const std::string ops = "Operations";
   add({"health-addr", "SLUICE_HEALTH_ADDR", ":8081",
        "Address of /health, /ready and /metrics (HOST:PORT, :PORT, or off)", ops, apply_health_addr});

@@ -82,6 +82,12 @@ struct Settings {
   Duration reconcile_after{};
   std::size_t reconcile_rate = 0;          // lookups per second, at most
 
+  // High availability: a pair (or more) of sluiced, one of them sends.
+  bool ha = false;
+  Duration ha_lease{};                  // leadership lease in the broker
+  std::size_t ha_resend_max_events = 0;  // kept by a standby for the re-send at takeover
+  std::size_t ha_resend_max_bytes = 0;
+
   // Operations.
   std::string health_addr;  // "host:port", ":port" or "off"
   LogLevel log_level = LogLevel::info;

@@ -37,6 +37,7 @@ HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now
   report.buffer_events = facts.buffer_events;
   report.buffer_capacity = facts.buffer_capacity;
   report.last_delivery = facts.last_delivery;
+  report.ha_role = facts.ha_role;
   report.warnings = facts.warnings;
   return report;
 }
@@ -58,6 +59,7 @@ std::string render_health_json(const HealthReport& report) {
                           : static_cast<double>(report.buffer_events) / static_cast<double>(report.buffer_capacity);
   doc["buffer"] = {{"events", report.buffer_events}, {"capacity", report.buffer_capacity}, {"fill", fill}};
   doc["last_delivery"] = report.last_delivery;
+  if (!report.ha_role.empty()) doc["role"] = report.ha_role;
   doc["version"] = report.version;
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

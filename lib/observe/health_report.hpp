@@ -28,6 +28,7 @@ struct HealthFacts {
   std::optional<HealthClock::time_point> failing_since;
   int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
+  std::string ha_role;            // "leader" or "standby" with SLUICE_HA; empty without
 };
 
 struct HealthReport {
@@ -42,6 +43,7 @@ struct HealthReport {
   std::size_t buffer_events = 0;
   std::size_t buffer_capacity = 0;
   std::string last_delivery = "none";
+  std::string ha_role;  // shown as "role" when set
   std::string version = SLUICE_VERSION;
 
   bool operator==(const HealthReport&) const = default;

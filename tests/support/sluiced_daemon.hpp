@@ -23,11 +23,13 @@ class SluicedDaemon {
   using Env = std::vector<std::pair<std::string, std::string>>;
 
   // Starts the binary; started() says whether it told which port /health has.
+  // `more_env` adds variables, or replaces the defaults (e.g. SLUICE_SINK).
   SluicedDaemon(const std::string& redis_url, const Env& more_env = {});
 
   bool started() const { return port_ != 0; }
   std::uint16_t health_port() const { return port_; }
   pid_t pid() const { return process_->pid(); }
+  ChildProcess& process() { return *process_; }
   std::string log() const;
 
   int health_status() const;

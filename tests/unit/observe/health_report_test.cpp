@@ -94,6 +94,17 @@ TEST(HealthReport, JsonCarriesTheDocumentedFields) {
   EXPECT_EQ(doc["warnings"], nlohmann::json::array());
 }
 
+// The HA role is shown only with SLUICE_HA; a standby is healthy and ready.
+TEST(HealthReport, RoleIsShownOnlyForAnHaInstance) {
+  EXPECT_FALSE(nlohmann::json::parse(render_health_json(assess_health(working(), kNow, kThreshold))).contains("role"));
+  HealthFacts standby = working();
+  standby.ha_role = "standby";
+  const HealthReport r = assess_health(standby, kNow, kThreshold);
+  EXPECT_TRUE(r.healthy);
+  EXPECT_TRUE(r.ready);
+  EXPECT_EQ(nlohmann::json::parse(render_health_json(r))["role"], "standby");
+}
+
 // Diagnostics explain silence; they are not failures.
 TEST(HealthReport, WarningsAreListedWithoutMakingItUnhealthy) {
   HealthFacts f = working();

@@ -17,6 +17,11 @@ namespace {
 
 std::uint64_t fresh_seed() { return std::random_device{}(); }
 
+std::optional<deliver::spool::SpoolOptions> spool_options(const config::Settings& settings) {
+  if (settings.spool_dir.empty()) return std::nullopt;
+  return deliver::spool::SpoolOptions{settings.spool_dir, settings.spool_max_bytes, settings.spool_sync_interval};
+}
+
 const std::vector<std::string_view> kStreamIds(track::kStreamDiagnosticIds.begin(), track::kStreamDiagnosticIds.end());
 
 std::vector<std::string_view> all_diagnostic_ids() {
@@ -83,7 +88,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
               settings.ha_resend_max_bytes),
       sink_(gate_sink(std::move(sink), lease_.get())),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
-                fresh_seed(), settings.connection_id),
+                fresh_seed(), settings.connection_id, spool_options(settings)),
       broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
                    fresh_seed()),
       queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
@@ -241,7 +246,10 @@ observe::HealthReport App::health() const {
   facts.buffer_events = delivery.buffered_events;
   facts.buffer_capacity = settings_.buffer_max_events;
   facts.last_delivery = delivery.last_outcome.empty() ? deliver::to_string(delivery.condition) : delivery.last_outcome;
-  if (delivery.failing_since) {
+  // A standby's delivery only ever waits for the lease (what an earlier
+  // leadership left in its spool): not a failure to report, nor to restart for.
+  const bool standby = lease_ && lease_->role() != source::LeaseRole::leader;
+  if (delivery.failing_since && !standby) {
     // DeliveryStatus keeps wall time; the health clock is steady.
     const auto age = std::chrono::system_clock::now() - *delivery.failing_since;
     facts.failing_since = observe::HealthClock::now() -
@@ -249,6 +257,14 @@ observe::HealthReport App::health() const {
   }
   facts.rejected_status = refused_status(delivery);
   facts.warnings = diagnostics_.active();
+  if (const auto spool = delivery_.spool_status()) {
+    facts.spool = observe::SpoolFill{spool->bytes, spool->max_bytes, spool->events, !spool->degraded};
+    if (spool->degraded) {
+      facts.warnings.push_back(Warning{"spool_unavailable", "the spool directory cannot be written (" +
+                                                                spool->problem +
+                                                                "): events wait in memory and a restart loses them"});
+    }
+  }
   if (lease_) facts.ha_role = source::to_string(lease_->role());
   return observe::assess_health(facts, observe::HealthClock::now(), settings_.unhealthy_after);
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,15 @@
 namespace sluice::observe {
 
 using HealthClock = std::chrono::steady_clock;
+
+// The on-disk spool's level, as /health shows it.
+struct SpoolFill {
+  std::uint64_t bytes = 0;
+  std::uint64_t max_bytes = 0;
+  std::uint64_t events = 0;
+  bool writable = true;
+  bool operator==(const SpoolFill&) const = default;
+};
 
 // Raw state read from the stages at request time.
 struct HealthFacts {
@@ -28,6 +38,7 @@ struct HealthFacts {
   std::optional<HealthClock::time_point> failing_since;
   int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
+  std::optional<SpoolFill> spool;  // when a spool directory is set
   std::string ha_role;            // "leader" or "standby" with SLUICE_HA; empty without
 };
 
@@ -43,6 +54,7 @@ struct HealthReport {
   std::size_t buffer_events = 0;
   std::size_t buffer_capacity = 0;
   std::string last_delivery = "none";
+  std::optional<SpoolFill> spool;
   std::string ha_role;  // shown as "role" when set
   std::string version = SLUICE_VERSION;
 

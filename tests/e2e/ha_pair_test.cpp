@@ -36,18 +36,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-json task_event(const std::string& type, const std::string& uuid, const std::string& node) {
-  json event = {{"type", type}, {"uuid", uuid}, {"hostname", node}, {"timestamp", now_seconds()},
-                {"utcoffset", 0}, {"pid", 99},  {"clock", 2}};
-  if (type == "task-sent" || type == "task-received") {
-    event["name"] = "fixture.add";
-    event["retries"] = 0;
-    event["root_id"] = uuid;
-  }
-  if (type == "task-sent") event["queue"] = "celery";
-  return event;
-}
-
 // Publishes a task's lifecycle every 20 ms and a worker heartbeat every
 // second, as a busy worker would, until stopped.
 class Publisher {

@@ -79,7 +79,7 @@ TEST_F(KubernetesManifests, RenderTheHaPairWithItsSecretConfigAndDisruptionBudge
   EXPECT_FALSE(config.contains("SLUICE_API_KEY")) << "the API key belongs in the Secret";
   const json& secret = object("Secret");
   ASSERT_TRUE(secret["stringData"].contains("SLUICE_API_KEY"));
-  for (const auto& [name, value] : secret["stringData"].items()) EXPECT_TRUE(known_setting(name)) << name;
+  for (const auto& item : secret["stringData"].items()) EXPECT_TRUE(known_setting(item.key())) << item.key();
 
   const json& pod = deployment["spec"]["template"];
   EXPECT_TRUE(selects(deployment["spec"]["selector"]["matchLabels"], pod["metadata"]["labels"]));
@@ -147,7 +147,7 @@ TEST(ComposeExample, RunsRedisACeleryWorkerAndTwoSluicedAsAnHaPair) {
     ++sluiced;
     const json& env = service["environment"];
     EXPECT_EQ(env["SLUICE_HA"], "true") << name;
-    for (const auto& [variable, value] : env.items()) EXPECT_TRUE(known_setting(variable)) << variable;
+    for (const auto& item : env.items()) EXPECT_TRUE(known_setting(item.key())) << item.key();
     connections.insert(env["SLUICE_CONNECTION_ID"].get<std::string>());
     EXPECT_EQ(service["restart"], "unless-stopped") << name << ": a leader that lost its lease exits to restart";
   }

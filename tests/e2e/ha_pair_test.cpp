@@ -188,7 +188,7 @@ TEST_F(HaPair, WithoutFailuresEachEventArrivesOnceFromTheLeader) {
   ASSERT_TRUE(wait_until([&] { return all_completed(publisher.tasks()); }, 20s));
   EXPECT_EQ(duplicates(), 0u);
   EXPECT_EQ(count_from("b"), 0u);
-  EXPECT_GE(count_from("a"), 4 * publisher.count());
+  EXPECT_GE(count_from("a"), 3 * publisher.count());  // queued, active, completed
   EXPECT_EQ(b_->total("sluiced_ha_takeovers_total"), 0);
   EXPECT_EQ(a_->metrics().value("sluiced_ha_role", {{"role", "leader"}}).value_or(-1), 1);
   EXPECT_EQ(b_->metrics().value("sluiced_ha_role", {{"role", "standby"}}).value_or(-1), 1);

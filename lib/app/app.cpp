@@ -5,6 +5,7 @@
 
 #include "deliver/ingest_sink.hpp"
 #include "deliver/stdout_sink.hpp"
+#include "common/host_port.hpp"
 #include "config/listen_addr.hpp"
 #include "observe/process_metrics.hpp"
 #include "source/pubsub_limit.hpp"
@@ -59,11 +60,14 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
         diagnostics_.update(source::kPubsubBufferLimitLow, warning);
       }),
       sink_(std::move(sink)),
+      masters_(io.get_executor(), settings, log, metrics),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
                 fresh_seed(), settings.connection_id),
-      broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
+      broadcaster_(io.get_executor(), following(masters_.broker(), source::BroadcastOptions::from_settings(settings)),
+                   log, metrics,
                    fresh_seed()),
-      queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
+      queue_poller_(io.get_executor(), following(masters_.broker(), source::QueuePollerOptions::from_settings(settings)),
+                    log, metrics,
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](const track::IngestEvent& event) { delivery_.push(event); },
@@ -73,8 +77,10 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
       reconciler_(io.get_executor(), settings, metrics, log, pipeline_,
-                  [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); }),
-      subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
+                  [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); },
+                  masters_.result_backend()),
+      subscriber_(io.get_executor(), following(masters_.broker(), source::SubscriberOptions::from_settings(settings)),
+                  log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
                   fresh_seed()),
       notifier_(observe::NotifyEnvironment::from_process()) {
@@ -118,6 +124,7 @@ bool App::start() {
   delivery_.start();
   pipeline_.start();
   reconciler_.start();
+  masters_.start();
   broadcaster_.start();
   queue_poller_.start();
   subscriber_.start();
@@ -145,6 +152,7 @@ void App::on_subscribed() {
 asio::awaitable<void> App::shutdown() {
   notifier_.stopping("flushing buffered events");
   subscriber_.stop();
+  masters_.stop();
   broadcaster_.stop();
   queue_poller_.stop();
   reconciler_.stop();
@@ -172,6 +180,11 @@ observe::HealthReport App::health() const {
   }
   facts.rejected_status = refused_status(delivery);
   facts.warnings = diagnostics_.active();
+  if (const auto master = masters_.broker()) {
+    const auto status = master->status();
+    facts.sentinel = observe::SentinelHealth{
+        status.master ? host_and_port(status.master->host, status.master->port) : std::string(), status.failovers};
+  }
   return observe::assess_health(facts, observe::HealthClock::now(), settings_.unhealthy_after);
 }
 

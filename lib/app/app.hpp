@@ -13,6 +13,7 @@
 #include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
 #include "app/reconciler.hpp"
+#include "app/redis_masters.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -59,6 +60,7 @@ class App {
   DiagnosticNotes diagnostics_;
   source::PubsubLimitProbe pubsub_limit_probe_;
   std::unique_ptr<deliver::Sink> sink_;
+  RedisMasters masters_;  // sentinel://: the master every Redis user follows
   DeliveryThread delivery_;
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;

@@ -38,6 +38,7 @@ HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now
   report.buffer_capacity = facts.buffer_capacity;
   report.last_delivery = facts.last_delivery;
   report.warnings = facts.warnings;
+  report.sentinel = facts.sentinel;
   return report;
 }
 
@@ -58,6 +59,11 @@ std::string render_health_json(const HealthReport& report) {
                           : static_cast<double>(report.buffer_events) / static_cast<double>(report.buffer_capacity);
   doc["buffer"] = {{"events", report.buffer_events}, {"capacity", report.buffer_capacity}, {"fill", fill}};
   doc["last_delivery"] = report.last_delivery;
+  if (report.sentinel) {
+    doc["sentinel"] = {{"master", report.sentinel->master.empty() ? nlohmann::ordered_json(nullptr)
+                                                                  : nlohmann::ordered_json(report.sentinel->master)},
+                       {"failovers", report.sentinel->failovers}};
+  }
   doc["version"] = report.version;
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,14 @@
 namespace sluice::observe {
 
 using HealthClock = std::chrono::steady_clock;
+
+// The Redis master in use when the broker URL is sentinel://.
+struct SentinelHealth {
+  std::string master;          // "host:port"; empty until one is confirmed
+  std::uint64_t failovers = 0;  // times sluiced followed the master to another node
+
+  bool operator==(const SentinelHealth&) const = default;
+};
 
 // Raw state read from the stages at request time.
 struct HealthFacts {
@@ -28,6 +37,7 @@ struct HealthFacts {
   std::optional<HealthClock::time_point> failing_since;
   int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
+  std::optional<SentinelHealth> sentinel;
 };
 
 struct HealthReport {
@@ -42,6 +52,7 @@ struct HealthReport {
   std::size_t buffer_events = 0;
   std::size_t buffer_capacity = 0;
   std::string last_delivery = "none";
+  std::optional<SentinelHealth> sentinel;  // rendered only for sentinel:// URLs
   std::string version = SLUICE_VERSION;
 
   bool operator==(const HealthReport&) const = default;

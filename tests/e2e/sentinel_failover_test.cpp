@@ -16,7 +16,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
-#include <set>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 
 #include "common/uuid.hpp"
 #include "source/pidbox_message.hpp"
@@ -115,64 +117,83 @@ class SentinelFailover : public ::testing::Test {
     return n;
   }
 
-  // Ids of the tasks the worker reports finished (its own log).
-  std::vector<std::string> finished_by_worker() const {
-    static const std::regex finished(R"(Task fixture\.add\[([0-9a-f-]{36})\] (succeeded|raised))");
+  // Ids of the tasks the worker reports finished (its own log, whose
+  // time stamps are local wall time) at or after `since`.
+  std::vector<std::string> finished_by_worker(std::chrono::system_clock::time_point since) const {
+    static const std::regex finished(
+        R"(\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}): [^\]]*\] Task fixture\.add\[([0-9a-f-]{36})\] (succeeded|raised))");
     const std::string text = worker_->log();
     std::vector<std::string> ids;
-    for (std::sregex_iterator it(text.begin(), text.end(), finished), end; it != end; ++it) ids.push_back((*it)[1]);
+    for (std::sregex_iterator it(text.begin(), text.end(), finished), end; it != end; ++it) {
+      std::tm parts{};
+      std::istringstream((*it)[1].str()) >> std::get_time(&parts, "%Y-%m-%d %H:%M:%S");
+      parts.tm_isdst = -1;
+      const auto at = std::chrono::system_clock::from_time_t(std::mktime(&parts)) +
+                      std::chrono::milliseconds(std::stoi((*it)[2].str()));
+      if (at >= since) ids.push_back((*it)[3]);
+    }
     return ids;
   }
 
-  // Tasks sent now run on the worker only once it is on the new master.
-  void expect_new_tasks_reach_the_sink(const std::string& what) {
-    CeleryProducer producer(celery_, "fixture.add", {"2", "3"}, 3);
-    ASSERT_TRUE(producer.wait_done(30s));
-    const auto ids = producer.task_ids();
-    ASSERT_EQ(ids.size(), 3u);
-    EXPECT_TRUE(wait_until([&] { return count_final(ids) == ids.size(); }, 40s))
-        << what << ": " << count_final(ids) << " of 3 final\n" << worker_->log() << log();
+  // The worker listens for broadcasts on the master on `port`.
+  static bool worker_listens_on(std::uint16_t port) {
+    BlockingRedis master("127.0.0.1", port);
+    const auto reply = master.command({"PUBSUB", "NUMSUB", "/0.celery.pidbox", "/{db}.celery.pidbox"});
+    const auto* items = reply.as_array();
+    std::int64_t listeners = 0;
+    for (std::size_t i = 1; items && i < items->size(); i += 2) listeners += (*items)[i].as_integer().value_or(0);
+    return listeners > 0;
   }
 
   // Turns the worker's task events off (a disable_events broadcast on the
-  // master, both kombu spellings), then waits for a task that completes at
-  // the sink: only sluiced's next enable_events, on the master the worker
-  // is on now, can turn them on again.
-  void expect_broadcasts_reach_the_worker(std::uint16_t master_port) {
+  // master, both kombu spellings), then waits for a task sent afterwards to
+  // complete at the sink: only sluiced's next enable_events, on the master
+  // the worker is on now, can turn them on again.
+  void expect_broadcasts_reach_the_worker(std::uint16_t master_port, const CeleryProducer& flow) {
     BlockingRedis master("127.0.0.1", master_port);
     std::mt19937_64 rng(7);
     std::int64_t receivers = 0;
+    const std::size_t sent_before = flow.task_ids().size();
     for (const std::string channel : {"/0.celery.pidbox", "/{db}.celery.pidbox"}) {
       const source::PidboxBroadcast off{"disable_events", "celery.pidbox", 1, 0, random_uuid4(rng)};
       receivers += master.publish(channel, source::pidbox_message(off));
     }
-    ASSERT_GE(receivers, 1) << "the worker is not on the new master yet";
-    const auto sent_at = Clock::now();
-    CeleryProducer producer(celery_, "fixture.add", {"4", "5"}, 0, 0.2);
-    EXPECT_TRUE(wait_until([&] { return count_final(producer.task_ids()) > 0; }, 20s))
+    ASSERT_GE(receivers, 1) << "the worker is not on the new master";
+    const auto disabled_at = Clock::now();
+    const auto sent_later = [&] {
+      const auto ids = flow.task_ids();
+      return std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(std::min(sent_before, ids.size())),
+                                      ids.end());
+    };
+    EXPECT_TRUE(wait_until([&] { return count_final(sent_later()) > 0; }, 20s))
         << "no enable_events reached the worker on the new master\n" << worker_->log() << log();
-    std::cout << "[ report ] task events back on " << seconds_between(sent_at, Clock::now())
+    std::cout << "[ report ] task events back on " << seconds_between(disabled_at, Clock::now())
               << " s after the test's disable_events\n";
-    producer.stop();
   }
 
-  void expect_every_finished_task_at_the_sink() {
-    const auto finished = finished_by_worker();
+  // Every task the worker finished since the promotion reached the sink in
+  // its final state (those it finished while its master was gone had their
+  // events lost on the worker's side, before any failover).
+  void expect_every_finished_task_at_the_sink(std::chrono::system_clock::time_point promoted) {
+    const auto finished = finished_by_worker(promoted);
+    EXPECT_FALSE(finished.empty()) << worker_->log();
     EXPECT_TRUE(wait_until([&] { return count_final(finished) == finished.size(); }, 20s))
         << count_final(finished) << " of " << finished.size() << " tasks the worker finished are final\n" << log();
     std::cout << "[ report ] " << count_final(finished) << " of " << finished.size()
-              << " tasks the worker finished reached the sink in their final state\n";
+              << " tasks the worker finished after the promotion reached the sink in their final state\n";
   }
 
-  // Waits for node 1's promotion, then for sluiced to follow; reports both.
-  void follow_to_node_1(Clock::time_point failover_started, const std::string& how) {
+  // Waits for node 1's promotion, then for sluiced to follow; reports both
+  // and returns the promotion's wall time.
+  std::chrono::system_clock::time_point follow_to_node_1(Clock::time_point failover_started, const std::string& how) {
     const std::uint16_t new_master = cluster_.node(1).port();
-    ASSERT_TRUE(wait_until([&] { return SentinelCluster::is_master(new_master); }, 30s)) << how;
+    EXPECT_TRUE(wait_until([&] { return SentinelCluster::is_master(new_master); }, 30s)) << how;
     const auto promoted = Clock::now();
-    ASSERT_TRUE(wait_until([&] { return master_in_health() == node_text(1); }, 30s)) << health() << log();
+    const auto promoted_wall = std::chrono::system_clock::now();
+    EXPECT_TRUE(wait_until([&] { return master_in_health() == node_text(1); }, 30s)) << health() << log();
     const auto followed = Clock::now();
     const std::size_t events_before = server_.accepted_events().size();
-    ASSERT_TRUE(wait_until([&] { return server_.accepted_events().size() > events_before; }, 30s)) << log();
+    EXPECT_TRUE(wait_until([&] { return server_.accepted_events().size() > events_before; }, 30s)) << log();
     const auto flowing = Clock::now();
     std::cout << "[ report ] " << how << ": promotion " << seconds_between(failover_started, promoted)
               << " s after the start; sluiced on the new master " << seconds_between(promoted, followed)
@@ -181,6 +202,20 @@ class SentinelFailover : public ::testing::Test {
     EXPECT_EQ(metric("sluiced_redis_master_failovers_total", {{"target", "broker"}}), 1);
     EXPECT_EQ(metric("sluiced_redis_master", {{"target", "broker"}, {"node", node_text(1)}}), 1);
     EXPECT_EQ(metric("sluiced_redis_master", {{"target", "broker"}, {"node", node_text(0)}}), -1);
+    return promoted_wall;
+  }
+
+  // After the failover: the worker comes to the new master (on a SENTINEL
+  // FAILOVER only once the sentinels turn the old one into a replica, ~10 s
+  // later), every task it finished since is at the sink, and sluiced's
+  // broadcasts reach it there.
+  void expect_the_new_master_serves(std::chrono::system_clock::time_point promoted, const CeleryProducer& flow) {
+    const std::uint16_t new_master = cluster_.node(1).port();
+    ASSERT_TRUE(wait_until([&] { return worker_listens_on(new_master); }, 40s)) << worker_->log();
+    const std::size_t sent = flow.task_ids().size();
+    ASSERT_TRUE(wait_until([&] { return flow.task_ids().size() >= sent + 5; }, 20s));  // a few on the new master
+    expect_every_finished_task_at_the_sink(promoted);
+    expect_broadcasts_reach_the_worker(new_master, flow);
   }
 
   TempDir dir_;
@@ -200,11 +235,7 @@ TEST_F(SentinelFailover, SentinelFailoverWhileTasksFlow) {
   ASSERT_TRUE(wait_until([&] { return count_final(flow.task_ids()) >= 5; }, 30s)) << worker_->log() << log();
   const auto started = Clock::now();
   ASSERT_EQ(cluster_.failover(), "OK");
-  follow_to_node_1(started, "SENTINEL FAILOVER");
-  expect_new_tasks_reach_the_sink("after SENTINEL FAILOVER");
-  flow.stop();
-  expect_every_finished_task_at_the_sink();
-  expect_broadcasts_reach_the_worker(cluster_.node(1).port());
+  expect_the_new_master_serves(follow_to_node_1(started, "SENTINEL FAILOVER"), flow);
 }
 
 TEST_F(SentinelFailover, MasterKilledWhileTasksFlow) {
@@ -212,11 +243,7 @@ TEST_F(SentinelFailover, MasterKilledWhileTasksFlow) {
   ASSERT_TRUE(wait_until([&] { return count_final(flow.task_ids()) >= 5; }, 30s)) << worker_->log() << log();
   const auto killed = Clock::now();
   ASSERT_EQ(kill(cluster_.node(0).pid(), SIGKILL), 0);
-  follow_to_node_1(killed, "master SIGKILLed");
-  expect_new_tasks_reach_the_sink("after the master was killed");
-  flow.stop();
-  expect_every_finished_task_at_the_sink();
-  expect_broadcasts_reach_the_worker(cluster_.node(1).port());
+  expect_the_new_master_serves(follow_to_node_1(killed, "master SIGKILLed"), flow);
 }
 
 }  // namespace

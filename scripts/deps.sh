@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # libraries
   libhiredis-dev libboost-dev libssl-dev nlohmann-json3-dev libgtest-dev
-  zlib1g-dev libyaml-dev
+  zlib1g-dev libyaml-dev liblz4-dev
   # tests, demo and benchmarks
   redis-server redis-tools python3 python3-celery python3-redis
   python3-msgpack python3-yaml openssl ca-certificates curl procps

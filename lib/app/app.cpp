@@ -15,6 +15,11 @@ namespace {
 
 std::uint64_t fresh_seed() { return std::random_device{}(); }
 
+std::optional<deliver::spool::SpoolOptions> spool_options(const config::Settings& settings) {
+  if (settings.spool_dir.empty()) return std::nullopt;
+  return deliver::spool::SpoolOptions{settings.spool_dir, settings.spool_max_bytes, settings.spool_sync_interval};
+}
+
 const std::vector<std::string_view> kStreamIds(track::kStreamDiagnosticIds.begin(), track::kStreamDiagnosticIds.end());
 
 std::vector<std::string_view> all_diagnostic_ids() {
@@ -62,7 +67,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       sink_(std::move(sink)),
       masters_(io.get_executor(), settings, log, metrics),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
-                fresh_seed(), settings.connection_id),
+                fresh_seed(), settings.connection_id, spool_options(settings)),
       broadcaster_(io.get_executor(), following(masters_.broker(), source::BroadcastOptions::from_settings(settings)),
                    log, metrics,
                    fresh_seed()),
@@ -184,6 +189,14 @@ observe::HealthReport App::health() const {
     const auto status = master->status();
     facts.sentinel = observe::SentinelHealth{
         status.master ? host_and_port(status.master->host, status.master->port) : std::string(), status.failovers};
+  }
+  if (const auto spool = delivery_.spool_status()) {
+    facts.spool = observe::SpoolFill{spool->bytes, spool->max_bytes, spool->events, !spool->degraded};
+    if (spool->degraded) {
+      facts.warnings.push_back(Warning{"spool_unavailable", "the spool directory cannot be written (" +
+                                                                spool->problem +
+                                                                "): events wait in memory and a restart loses them"});
+    }
   }
   return observe::assess_health(facts, observe::HealthClock::now(), settings_.unhealthy_after);
 }

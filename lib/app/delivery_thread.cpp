@@ -1,17 +1,38 @@
 #include "app/delivery_thread.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace sluice::app {
 
 DeliveryThread::DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main,
                                deliver::DeliveryOptions options, deliver::Sink& sink, observe::Metrics& metrics,
-                               observe::Logger& log, std::uint64_t seed, std::string connection_id)
+                               observe::Logger& log, std::uint64_t seed, std::string connection_id,
+                               std::optional<deliver::spool::SpoolOptions> spool)
     : io_(delivery_io),
-      deliverer_(delivery_io.get_executor(), std::move(options), sink, metrics, log, seed),
+      deliverer_(delivery_io.get_executor(), options, sink, metrics, log, seed),
       connection_id_(std::move(connection_id)),
       hand_over_timer_(std::move(main)),
-      work_(asio::make_work_guard(delivery_io)) {}
+      work_(asio::make_work_guard(delivery_io)) {
+  if (!spool) {
+    log.log(observe::Level::info,
+            "no spool directory set (SLUICE_SPOOL_DIR): undelivered events are kept in memory only, and a "
+            "restart or crash loses them");
+    return;
+  }
+  spool_notes_.emplace(metrics, log);
+  spool_.emplace(*spool);
+  spool_notes_->note_recovery(spool_->recovery(), spool->dir);
+  using deliver::spool::SpoolFeed;
+  feed_.emplace(delivery_io.get_executor(), *spool_, deliverer_, *spool_notes_,
+                std::min(options.buffer_max_events, SpoolFeed::kMemoryEvents),
+                std::min(options.buffer_max_bytes, SpoolFeed::kMemoryBytes), spool->sync_interval);
+}
+
+std::optional<deliver::spool::SpoolStatus> DeliveryThread::spool_status() const {
+  if (!spool_notes_) return std::nullopt;
+  return spool_notes_->status();
+}
 
 DeliveryThread::~DeliveryThread() {
   if (thread_.joinable()) {
@@ -28,7 +49,10 @@ DeliveryThread::~DeliveryThread() {
 }
 
 void DeliveryThread::start() {
-  asio::post(io_, [this] { deliverer_.start(); });
+  asio::post(io_, [this] {
+    deliverer_.start();
+    if (feed_) feed_->start();
+  });
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -73,7 +97,11 @@ void DeliveryThread::drain_inbox() {
     draining_.swap(inbox_);
     drain_posted_ = false;
   }
-  deliverer_.push(draining_);
+  if (feed_) {
+    feed_->accept(draining_);
+  } else {
+    deliverer_.push(draining_);
+  }
   draining_.clear();
 }
 
@@ -84,7 +112,10 @@ asio::awaitable<std::size_t> DeliveryThread::flush(std::chrono::milliseconds tim
       io_,
       [this, timeout]() -> asio::awaitable<std::size_t> {
         drain_inbox();
-        co_return co_await deliverer_.flush(timeout);
+        if (feed_) feed_->before_flush();
+        std::size_t dropped = co_await deliverer_.flush(timeout);
+        if (feed_) dropped += feed_->after_flush();
+        co_return dropped;
       },
       asio::use_awaitable);
 }

@@ -24,6 +24,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,9 @@
 #include "deliver/deliverer.hpp"
 #include "deliver/encoded_events.hpp"
 #include "deliver/ingest_json.hpp"
+#include "deliver/spool/spool.hpp"
+#include "deliver/spool/spool_feed.hpp"
+#include "deliver/spool/spool_notes.hpp"
 #include "track/ingest_event.hpp"
 
 namespace sluice::app {
@@ -39,10 +43,12 @@ namespace sluice::app {
 class DeliveryThread {
  public:
   // `delivery_io` is the context the sink was made on; `main` is the
-  // executor push() and flush() are called from.
+  // executor push() and flush() are called from. With `spool`, every event
+  // goes through the on-disk spool (deliver/spool/spool_feed.hpp); the
+  // spool is opened (and what a previous run left is found) here.
   DeliveryThread(asio::io_context& delivery_io, asio::any_io_executor main, deliver::DeliveryOptions options,
                  deliver::Sink& sink, observe::Metrics& metrics, observe::Logger& log, std::uint64_t seed,
-                 std::string connection_id);
+                 std::string connection_id, std::optional<deliver::spool::SpoolOptions> spool = {});
   DeliveryThread(const DeliveryThread&) = delete;
   DeliveryThread& operator=(const DeliveryThread&) = delete;
   ~DeliveryThread();  // stops the delivery context and joins the thread
@@ -56,6 +62,8 @@ class DeliveryThread {
   asio::awaitable<std::size_t> flush(std::chrono::milliseconds timeout);
   // The Deliverer's published status, buffered_events = events waiting or in flight.
   deliver::DeliveryStatus status() const { return deliverer_.status(); }
+  // The spool's last published level; empty without a spool.
+  std::optional<deliver::spool::SpoolStatus> spool_status() const;
 
  private:
   void collected();    // main thread: after an event joined the outbox
@@ -69,6 +77,9 @@ class DeliveryThread {
 
   asio::io_context& io_;
   deliver::Deliverer deliverer_;
+  std::optional<deliver::spool::SpoolNotes> spool_notes_;
+  std::optional<deliver::spool::Spool> spool_;
+  std::optional<deliver::spool::SpoolFeed> feed_;  // delivery thread only
   std::string connection_id_;
   deliver::EncodedEvents outbox_;  // main thread only
   asio::steady_timer hand_over_timer_;  // main thread: hands over a partial group

@@ -146,6 +146,17 @@ std::vector<SettingSpec> build_table() {
        "Delivery failing this long makes /health report 503", api,
        duration_field(&Settings::unhealthy_after, 1s, 1h)});
 
+  const std::string spool = "Spool (durable buffer on disk)";
+  add({"spool-dir", "SLUICE_SPOOL_DIR", "",
+       "Directory for the on-disk spool; empty: undelivered events live in memory only", spool,
+       text_field(&Settings::spool_dir)});
+  add({"spool-max-bytes", "SLUICE_SPOOL_MAX_BYTES", "1GiB",
+       "Disk bytes the spool may use before the oldest events are dropped", spool,
+       byte_size_field(&Settings::spool_max_bytes, kMiB, 1024 * 1024 * kMiB)});
+  add({"spool-sync-interval", "SLUICE_SPOOL_SYNC_INTERVAL", "1s",
+       "How often the spool is synced to disk: a crash or power cut loses at most this much", spool,
+       duration_field(&Settings::spool_sync_interval, 10ms, 1min)});
+
   const std::string redis = "Redis broker";
   add({"redis-url", "SLUICE_REDIS_URL", "redis://localhost:6379/0",
        "Broker URL: redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N, or "

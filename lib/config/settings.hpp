@@ -40,6 +40,11 @@ struct Settings {
   Duration shutdown_timeout{};
   Duration unhealthy_after{};
 
+  // Spool (docs/spool.md): off when spool_dir is empty.
+  std::string spool_dir;
+  std::size_t spool_max_bytes = 0;
+  Duration spool_sync_interval{};
+
   // Redis broker.
   RedisUrl redis;
   std::string redis_ca_file;

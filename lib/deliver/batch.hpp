@@ -35,6 +35,7 @@ class Batch {
   std::size_t size() const { return spans_.size(); }
   std::string_view event(std::size_t i) const;
   EventKind kind(std::size_t i) const { return spans_[i].kind; }
+  std::uint16_t tag(std::size_t i) const { return spans_[i].tag; }  // the spool's, see EncodedEvents::tag
   const std::string& body() const { return body_; }  // {"events":[…]}
   std::size_t body_bytes() const { return body_.size(); }
   const std::string& idempotency_key() const { return key_; }
@@ -51,6 +52,7 @@ class Batch {
     std::uint32_t begin;  // in body_
     std::uint32_t length;
     EventKind kind;
+    std::uint16_t tag;
     bool operator==(const Span&) const = default;
   };
   Batch(const Batch& from, std::size_t first, std::size_t count, std::mt19937_64& rng);

@@ -62,13 +62,13 @@ void Deliverer::push(std::string_view json, EventKind kind, EventKey key) {
   push(one);
 }
 
-void Deliverer::push(const EncodedEvents& events) {
+void Deliverer::push(const EncodedEvents& events, std::size_t first, std::size_t count) {
   if (flushed_) {
-    for (std::size_t i = 0; i < events.size(); ++i) notes_.note_after_shutdown();
+    for (std::size_t i = 0; i < count; ++i) notes_.note_after_shutdown();
     return;
   }
   const auto now = Clock::now();
-  for (std::size_t i = 0; i < events.size(); ++i) push_one(events, i, now);
+  for (std::size_t i = first; i < first + count; ++i) push_one(events, i, now);
   note_waiting();
   dispatch();
 }
@@ -120,6 +120,7 @@ void Deliverer::enforce_bounds() {
     }
     if (!oldest) return;
     const std::size_t before = oldest->waiting.bytes();
+    if (settle_listener_ && oldest->waiting.tag(0) != 0) settle_listener_->settled(oldest->waiting.tag(0), 1);
     oldest->waiting.pop_front();
     held_bytes_ -= before - oldest->waiting.bytes();
     --held_events_;
@@ -319,7 +320,32 @@ void Deliverer::replace_front_with_halves(Lane& lane) {
   lane.pending.push_front(Pending{std::move(first), whole.first_seq});
 }
 
+void Deliverer::settle(const Batch& batch) {
+  if (!settle_listener_) return;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    ++run;
+    const bool run_ends = i + 1 == batch.size() || batch.tag(i + 1) != batch.tag(i);
+    if (!run_ends) continue;
+    if (batch.tag(i) != 0) settle_listener_->settled(batch.tag(i), run);
+    run = 0;
+  }
+}
+
+// Held events that are not spooled: lost when the process ends.
+std::size_t Deliverer::count_unspooled() const {
+  std::size_t count = 0;
+  for (const auto& lane : lanes_) {
+    for (std::size_t i = 0; i < lane.waiting.size(); ++i) count += lane.waiting.tag(i) == 0;
+    for (const auto& pending : lane.pending) {
+      for (std::size_t i = 0; i < pending.batch.size(); ++i) count += pending.batch.tag(i) == 0;
+    }
+  }
+  return count;
+}
+
 void Deliverer::pop_pending(Lane& lane) {
+  settle(lane.pending.front().batch);
   held_events_ -= lane.pending.front().batch.size();
   held_bytes_ -= lane.pending.front().batch.body_bytes();
   lane.pending.pop_front();
@@ -331,7 +357,9 @@ void Deliverer::note_waiting() { notes_.note_waiting(held_events_, held_bytes_);
 void Deliverer::finish() {
   running_ = false;
   if (flushing_) {
-    shutdown_dropped_ = held_events_;
+    // Spooled events stay on disk for the next start; only the others are lost.
+    shutdown_dropped_ = settle_listener_ ? count_unspooled() : held_events_;
+    const std::size_t kept = held_events_ - shutdown_dropped_;
     for (auto& lane : lanes_) {
       lane.waiting.clear();
       lane.pending.clear();
@@ -339,7 +367,7 @@ void Deliverer::finish() {
     held_events_ = 0;
     held_bytes_ = 0;
     flushed_ = true;
-    notes_.note_shutdown(shutdown_dropped_);
+    notes_.note_shutdown(shutdown_dropped_, kept);
     note_waiting();
   }
   wake_timer_.cancel();

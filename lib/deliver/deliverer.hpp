@@ -52,6 +52,14 @@ struct DeliveryOptions {
   static DeliveryOptions from(const config::Settings& settings);
 };
 
+// Told about every spooled event (tag != 0) delivery is done with: sent,
+// rejected or dropped. Called on the delivery loop's thread.
+class SettleListener {
+ public:
+  virtual ~SettleListener() = default;
+  virtual void settled(std::uint16_t tag, std::size_t events) = 0;
+};
+
 class Deliverer {
  public:
   using Clock = std::chrono::steady_clock;
@@ -65,10 +73,15 @@ class Deliverer {
   // Hands encoded events to delivery: never blocks. At a bound the oldest
   // waiting events are dropped and counted. After a flush has finished,
   // events are counted as dropped (shutdown).
-  void push(const EncodedEvents& events);
+  void push(const EncodedEvents& events) { push(events, 0, events.size()); }
+  void push(const EncodedEvents& events, std::size_t first, std::size_t count);
   void push(std::string_view json, EventKind kind, EventKey key);
 
   void start();
+
+  // With a spool: events are reported settled, and what a flush cannot send
+  // stays spooled instead of being counted as dropped.
+  void set_settle_listener(SettleListener* listener) { settle_listener_ = listener; }
 
   // Graceful shutdown: sends what is buffered (batches close at once) for at
   // most `timeout`, then cancels what is in flight, counts every event left
@@ -82,6 +95,7 @@ class Deliverer {
   void stop();
 
   bool running() const { return running_; }
+  bool accepting() const { return !flushed_; }  // push() after the final flush only counts drops
   std::size_t waiting() const { return held_events_; }  // buffered + in flight
   std::size_t waiting_bytes() const { return held_bytes_; }
   std::size_t in_flight() const { return in_flight_; }
@@ -122,6 +136,8 @@ class Deliverer {
   void apply(Lane& lane, const Step& step, const SendResult& result);
   void replace_front_with_halves(Lane& lane);
   void pop_pending(Lane& lane);
+  void settle(const Batch& batch);
+  std::size_t count_unspooled() const;
   void arm_wake(Clock::time_point at);
   void on_deadline();
   void finish();
@@ -153,6 +169,7 @@ class Deliverer {
   bool deadline_passed_ = false;
   bool stop_requested_ = false;
   std::size_t shutdown_dropped_ = 0;
+  SettleListener* settle_listener_ = nullptr;
 };
 
 }  // namespace sluice::deliver

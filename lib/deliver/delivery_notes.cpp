@@ -142,9 +142,13 @@ void DeliveryNotes::note_rate_limited(const SendResult& result, std::chrono::mil
             {"retry_in", millis_text(delay)}});
 }
 
-void DeliveryNotes::note_shutdown(std::size_t dropped) {
+void DeliveryNotes::note_shutdown(std::size_t dropped, std::size_t kept_spooled) {
   dropped_shutdown_.inc(dropped);
-  if (dropped == 0) {
+  if (kept_spooled > 0) {
+    log_.log(Level::info, "shutdown: events not delivered in time stay in the spool for the next start",
+             {{"events", std::to_string(kept_spooled)}});
+  }
+  if (dropped == 0 && kept_spooled == 0) {
     log_.log(Level::info, "delivery flushed every buffered event");
   } else {
     log_.log(Level::warn, "shutdown: events not delivered in time were dropped",

@@ -38,7 +38,7 @@ class DeliveryNotes {
   void note_stopped(const SendResult& result, std::string_view hint, std::chrono::milliseconds retry,
                     WallTime now);
   void note_rate_limited(const SendResult& result, std::chrono::milliseconds delay, WallTime now);
-  void note_shutdown(std::size_t dropped);
+  void note_shutdown(std::size_t dropped, std::size_t kept_spooled = 0);
   void note_after_shutdown();  // an event pushed after the flush: counted, not logged
   void note_loop_failed(const std::exception_ptr& error);
 

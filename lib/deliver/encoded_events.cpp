@@ -20,20 +20,21 @@ EventKey key_of(EventKind kind, std::string_view id) {
   return hash;
 }
 
-void EncodedEvents::close_event(EventKind kind, EventKey key, TimePoint arrived) {
+void EncodedEvents::close_event(EventKind kind, EventKey key, TimePoint arrived, std::uint16_t tag) {
   const std::size_t begin = open_at_;
-  meta_.push_back(Meta{base_ + begin, static_cast<std::uint32_t>(bytes_.size() - begin), kind, key, arrived});
+  meta_.push_back(Meta{base_ + begin, static_cast<std::uint32_t>(bytes_.size() - begin), kind, tag, key, arrived});
   bytes_.push_back(',');
   open_at_ = bytes_.size();
 }
 
-void EncodedEvents::append(std::string_view json, EventKind kind, EventKey key, TimePoint arrived) {
+void EncodedEvents::append(std::string_view json, EventKind kind, EventKey key, TimePoint arrived,
+                           std::uint16_t tag) {
   open_event().append(json);
-  close_event(kind, key, arrived);
+  close_event(kind, key, arrived, tag);
 }
 
 void EncodedEvents::append_event(const EncodedEvents& from, std::size_t i, TimePoint arrived) {
-  append(from.event(i), from.kind(i), from.key(i), arrived);
+  append(from.event(i), from.kind(i), from.key(i), arrived, from.tag(i));
 }
 
 void EncodedEvents::append(const EncodedEvents& other) {

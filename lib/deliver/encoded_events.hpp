@@ -42,9 +42,9 @@ class EncodedEvents {
 
   // Writing one event in place: append its JSON to open_event(), then close it.
   std::string& open_event() { return bytes_; }
-  void close_event(EventKind kind, EventKey key, TimePoint arrived = {});
+  void close_event(EventKind kind, EventKey key, TimePoint arrived = {}, std::uint16_t tag = 0);
 
-  void append(std::string_view json, EventKind kind, EventKey key, TimePoint arrived = {});
+  void append(std::string_view json, EventKind kind, EventKey key, TimePoint arrived = {}, std::uint16_t tag = 0);
   void append_event(const EncodedEvents& from, std::size_t i, TimePoint arrived);
   void append(const EncodedEvents& other);
 
@@ -57,6 +57,10 @@ class EncodedEvents {
   EventKind kind(std::size_t i) const { return at(i).kind; }
   EventKey key(std::size_t i) const { return at(i).key; }
   TimePoint arrived(std::size_t i) const { return at(i).arrived; }
+  // The spool's tag of an event (0: not spooled), reported back when
+  // delivery is done with it (spool/spool.hpp).
+  std::uint16_t tag(std::size_t i) const { return at(i).tag; }
+  void set_tag(std::size_t i, std::uint16_t tag) { meta_[head_ + i].tag = tag; }
   // Events [first, first + count) as one range: "e1,e2,…" (no trailing comma).
   std::string_view joined(std::size_t first, std::size_t count) const;
 
@@ -70,6 +74,7 @@ class EncodedEvents {
     std::uint64_t begin;  // offset in bytes_ + base_
     std::uint32_t length;
     EventKind kind;
+    std::uint16_t tag = 0;  // in what would be padding: Meta stays 32 bytes
     EventKey key;
     TimePoint arrived;
   };

@@ -39,6 +39,7 @@ HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now
   report.last_delivery = facts.last_delivery;
   report.warnings = facts.warnings;
   report.sentinel = facts.sentinel;
+  report.spool = facts.spool;
   return report;
 }
 
@@ -58,6 +59,13 @@ std::string render_health_json(const HealthReport& report) {
                           ? 0.0
                           : static_cast<double>(report.buffer_events) / static_cast<double>(report.buffer_capacity);
   doc["buffer"] = {{"events", report.buffer_events}, {"capacity", report.buffer_capacity}, {"fill", fill}};
+  if (report.spool) {
+    const auto& spool = *report.spool;
+    const double spool_fill =
+        spool.max_bytes == 0 ? 0.0 : static_cast<double>(spool.bytes) / static_cast<double>(spool.max_bytes);
+    doc["spool"] = {{"bytes", spool.bytes}, {"max_bytes", spool.max_bytes}, {"fill", spool_fill},
+                    {"events", spool.events}, {"writable", spool.writable}};
+  }
   doc["last_delivery"] = report.last_delivery;
   if (report.sentinel) {
     doc["sentinel"] = {{"master", report.sentinel->master.empty() ? nlohmann::ordered_json(nullptr)

@@ -25,6 +25,15 @@ struct SentinelHealth {
   bool operator==(const SentinelHealth&) const = default;
 };
 
+// The on-disk spool's level, as /health shows it.
+struct SpoolFill {
+  std::uint64_t bytes = 0;
+  std::uint64_t max_bytes = 0;
+  std::uint64_t events = 0;
+  bool writable = true;
+  bool operator==(const SpoolFill&) const = default;
+};
+
 // Raw state read from the stages at request time.
 struct HealthFacts {
   bool subscribed = false;       // PSUBSCRIBE confirmed at least once: ready
@@ -38,6 +47,7 @@ struct HealthFacts {
   int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
   std::optional<SentinelHealth> sentinel;
+  std::optional<SpoolFill> spool;  // when a spool directory is set
 };
 
 struct HealthReport {
@@ -53,6 +63,7 @@ struct HealthReport {
   std::size_t buffer_capacity = 0;
   std::string last_delivery = "none";
   std::optional<SentinelHealth> sentinel;  // rendered only for sentinel:// URLs
+  std::optional<SpoolFill> spool;
   std::string version = SLUICE_VERSION;
 
   bool operator==(const HealthReport&) const = default;

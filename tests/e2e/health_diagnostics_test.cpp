@@ -30,18 +30,6 @@ using namespace std::chrono_literals;
 constexpr const char* kRedisPassword = "e2e-health-Secret-5521";
 constexpr const char* kConnectionId = "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90";
 
-json task_event(const std::string& type, const std::string& uuid, const std::string& node) {
-  json event = {{"type", type}, {"uuid", uuid},   {"hostname", node},
-                {"timestamp", now_seconds()},     {"utcoffset", 0}, {"pid", 99}, {"clock", 2}};
-  if (type == "task-sent" || type == "task-received") {
-    event["name"] = "fixture.add";
-    event["retries"] = 0;
-    event["root_id"] = uuid;
-  }
-  if (type == "task-sent") event["queue"] = "celery";
-  return event;
-}
-
 // One task's lifecycle on a worker that comes online: 6 events.
 void publish_lifecycle(BlockingRedis& client, const std::string& uuid) {
   publish_event(client, worker_event("worker-online", "w1@e2e", now_seconds(), 0));

@@ -27,6 +27,20 @@ inline void publish_event(BlockingRedis& client, const nlohmann::json& event) {
   client.publish("/0.celeryev/" + routing_key, decode::testing::kombu_payload(spec));
 }
 
+// A task event as a worker (or, for task-sent, a client) sends it, with the
+// fields sluiced reads; task-sent names the queue "celery".
+inline nlohmann::json task_event(const std::string& type, const std::string& uuid, const std::string& node) {
+  nlohmann::json event = {{"type", type}, {"uuid", uuid},   {"hostname", node},
+                          {"timestamp", now_seconds()},     {"utcoffset", 0}, {"pid", 99}, {"clock", 2}};
+  if (type == "task-sent" || type == "task-received") {
+    event["name"] = "fixture.add";
+    event["retries"] = 0;
+    event["root_id"] = uuid;
+  }
+  if (type == "task-sent") event["queue"] = "celery";
+  return event;
+}
+
 inline nlohmann::json worker_event(const std::string& type, const std::string& node, double timestamp,
                                    long long processed) {
   return {{"type", type},        {"hostname", node},          {"timestamp", timestamp},     {"utcoffset", 0},

@@ -28,6 +28,7 @@ class SluicedDaemon {
   bool started() const { return port_ != 0; }
   std::uint16_t health_port() const { return port_; }
   pid_t pid() const { return process_->pid(); }
+  ChildProcess& process() { return *process_; }  // to signal it, stop it, wait for its exit
   std::string log() const;
 
   int health_status() const;

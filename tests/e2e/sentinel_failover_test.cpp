@@ -126,7 +126,8 @@ class SentinelFailover : public ::testing::Test {
     std::vector<std::string> ids;
     for (std::sregex_iterator it(text.begin(), text.end(), finished), end; it != end; ++it) {
       std::tm parts{};
-      std::istringstream((*it)[1].str()) >> std::get_time(&parts, "%Y-%m-%d %H:%M:%S");
+      std::istringstream stamp((*it)[1].str());
+      stamp >> std::get_time(&parts, "%Y-%m-%d %H:%M:%S");
       parts.tm_isdst = -1;
       const auto at = std::chrono::system_clock::from_time_t(std::mktime(&parts)) +
                       std::chrono::milliseconds(std::stoi((*it)[2].str()));

@@ -159,6 +159,7 @@ Expected<RedisUrl, std::string> parse_sentinel_list(std::string_view text) {
     const auto semicolon = text.find(';');
     const std::string_view item = text.substr(0, semicolon);
     text = semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
+    if (semicolon != std::string_view::npos && text.empty()) return UrlError("the sentinel list ends in ';'");
     ++index;
     const std::string which = "sentinel URL " + std::to_string(index);
     if (!item.starts_with("sentinel://")) {

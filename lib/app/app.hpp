@@ -13,6 +13,7 @@
 #include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
 #include "app/reconciler.hpp"
+#include "app/table_snapshots.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -64,6 +65,7 @@ class App {
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;
   Reconciler reconciler_;
+  TableSnapshots snapshots_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;
   std::optional<observe::HealthServer> health_server_;

@@ -3,41 +3,65 @@
 // writer that appends to a string, and a reader that never reads past its
 // bytes — once a field does not fit, it stays failed and yields zeros.
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace sluice::track {
 
+// Writes at a position in a buffer that grows by doubling, so a field costs
+// a bounds check and a copy; finish() cuts the buffer to what was written.
 class SnapshotWriter {
  public:
-  explicit SnapshotWriter(std::string& out) : out_(out) {}
+  // `expected`: the bytes likely to be written, allocated at once.
+  explicit SnapshotWriter(std::string& out, std::size_t expected = 0) : out_(out), at_(out.size()) {
+    out_.resize(at_ + expected);
+  }
 
-  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u16(std::uint16_t v) { put(v, 2); }
-  void u32(std::uint32_t v) { put(v, 4); }
-  void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v), 8); }
-  void f64(double v) { put(std::bit_cast<std::uint64_t>(v), 8); }
-  void bytes(const void* data, std::size_t size) { out_.append(static_cast<const char*>(data), size); }
+  void u8(std::uint8_t v) { put(v); }
+  void u16(std::uint16_t v) { put(v); }
+  void u32(std::uint32_t v) { put(v); }
+  void i64(std::int64_t v) { put(v); }
+  void f64(double v) { put(std::bit_cast<std::uint64_t>(v)); }
+  void bytes(const void* data, std::size_t size) {
+    room(size);
+    std::memcpy(out_.data() + at_, data, size);
+    at_ += size;
+  }
   void text(std::string_view text) {
     u32(static_cast<std::uint32_t>(text.size()));
-    out_.append(text);
+    bytes(text.data(), text.size());
   }
   // Writes a u32 now and fills it in later (a count known only at the end).
   std::size_t u32_placeholder() {
     u32(0);
-    return out_.size() - 4;
+    return at_ - 4;
   }
   void patch_u32(std::size_t at, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
   }
+  void finish() { out_.resize(at_); }
 
  private:
-  void put(std::uint64_t v, int size) {
-    for (int i = 0; i < size; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  template <class T>
+  void put(T v) {
+    room(sizeof v);
+    char* to = out_.data() + at_;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(to, &v, sizeof v);
+    } else {
+      for (std::size_t i = 0; i < sizeof v; ++i) to[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    }
+    at_ += sizeof v;
+  }
+  void room(std::size_t size) {
+    if (out_.size() - at_ < size) out_.resize(std::max(out_.size() * 2, at_ + size + 4096));
   }
   std::string& out_;
+  std::size_t at_;
 };
 
 class SnapshotReader {

@@ -301,10 +301,25 @@ const char* to_string(SnapshotProblem problem) {
 }
 
 std::string encode_tables(const Tracker& tracker, std::string_view connection_id, SnapshotTime time) {
+  std::string bytes = encode_tables_unsealed(tracker, connection_id, time);
+  seal_tables(bytes);
+  return bytes;
+}
+
+void seal_tables(std::string& bytes) {
+  std::string checksum_bytes;
+  SnapshotWriter out(checksum_bytes);
+  out.u32(checksum(bytes));
+  out.finish();
+  bytes += checksum_bytes;
+}
+
+std::string encode_tables_unsealed(const Tracker& tracker, std::string_view connection_id, SnapshotTime time) {
   const TaskTable& table = tracker.jobs().table();
   std::string bytes;
-  bytes.reserve(kHeaderBytes + 64 + table.size() * 64);
-  SnapshotWriter out(bytes);
+  // 62 bytes per task without extras, but tasks that are over (usually
+  // most) are not saved: start small, the buffer doubles as needed.
+  SnapshotWriter out(bytes, std::min<std::size_t>(kHeaderBytes + 4096 + table.size() * 64, 256 * 1024));
   out.bytes(kMagic.data(), kMagic.size());
   out.u16(kTableSnapshotVersion);
   out.u16(tracker.task_sent_expected() ? kSentExpected : 0);
@@ -327,7 +342,7 @@ std::string encode_tables(const Tracker& tracker, std::string_view connection_id
   const std::vector<SavedWorker> workers = tracker.saved_workers(time.now);
   out.u32(static_cast<std::uint32_t>(workers.size()));
   for (const SavedWorker& worker : workers) put_worker(out, worker);
-  out.u32(checksum(bytes));
+  out.finish();
   return bytes;
 }
 

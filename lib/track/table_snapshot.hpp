@@ -32,6 +32,11 @@ struct SnapshotTime {
 // `connection_id`: the canonical UUID of the Sluice connection (other text
 // is saved as zeros).
 std::string encode_tables(const Tracker& tracker, std::string_view connection_id, SnapshotTime time);
+// The same in two steps: the encoding, which must run where the tracker
+// does, and the checksum (a few ms for a full table), which may run on
+// any thread.
+std::string encode_tables_unsealed(const Tracker& tracker, std::string_view connection_id, SnapshotTime time);
+void seal_tables(std::string& bytes);
 
 enum class SnapshotProblem : std::uint8_t {
   corrupt,     // not a snapshot, truncated, or a checksum mismatch

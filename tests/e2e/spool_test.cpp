@@ -143,6 +143,15 @@ TEST_F(SpoolE2e, ARestartDuringAnOutageLosesNothing) {
   finish_tasks(100, 50);
   ASSERT_TRUE(wait_until([&] { return completed(0, 150); }, 30s)) << second->log();
   expect_ordered(0, 150);
+  // Jobs that began before the restart and ended after it keep their name and queue.
+  for (const auto& [id, events] : jobs_at_sink()) {
+    for (const json& job : events) {
+      EXPECT_EQ(job.value("name", ""), "fixture.add") << job.dump();
+      EXPECT_EQ(job.value("queue", ""), "celery") << job.dump();
+    }
+  }
+  EXPECT_EQ(second->total("sluiced_snapshot_restored_entries"), 51) << second->log();  // 50 tasks, 1 worker
+  EXPECT_NE(second->log().find("restored the task and worker tables"), std::string::npos) << second->log();
   EXPECT_EQ(second->total("sluiced_events_dropped_total"), 0) << second->log();
   EXPECT_GE(second->total("sluiced_spool_replayed_events_total"), 400);
   EXPECT_NE(second->log().find("events of the previous run will be sent first"), std::string::npos);

@@ -84,6 +84,7 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       reconciler_(io.get_executor(), settings, metrics, log, pipeline_,
                   [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); },
                   masters_.result_backend()),
+      snapshots_(io.get_executor(), settings, metrics, log, pipeline_.tracker()),
       subscriber_(io.get_executor(), following(masters_.broker(), source::SubscriberOptions::from_settings(settings)),
                   log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
@@ -127,6 +128,8 @@ bool App::start() {
              {{"addr", settings_.health_addr}, {"port", std::to_string(*port)}});
   }
   delivery_.start();
+  snapshots_.restore();
+  snapshots_.start();
   pipeline_.start();
   reconciler_.start();
   masters_.start();
@@ -162,6 +165,7 @@ asio::awaitable<void> App::shutdown() {
   queue_poller_.stop();
   reconciler_.stop();
   pipeline_.stop();
+  snapshots_.save_and_stop();
   const std::size_t dropped = co_await delivery_.flush(settings_.shutdown_timeout);
   log_.log(observe::Level::info, "stopped", {{"undelivered_events", std::to_string(dropped)}});
   if (health_server_) health_server_->stop();

@@ -14,6 +14,7 @@
 #include "app/pipeline.hpp"
 #include "app/reconciler.hpp"
 #include "app/redis_masters.hpp"
+#include "app/table_snapshots.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -66,6 +67,7 @@ class App {
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;
   Reconciler reconciler_;
+  TableSnapshots snapshots_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;
   std::optional<observe::HealthServer> health_server_;

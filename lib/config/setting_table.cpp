@@ -35,6 +35,15 @@ std::optional<Problem> apply_delivery_concurrency(Settings& s, std::string_view 
   return count_field(&Settings::delivery_concurrency, 1, 256)(s, text);
 }
 
+// "off" (0) or the events a UTC day may cost before low-priority ones stop.
+std::optional<Problem> apply_daily_event_budget(Settings& s, std::string_view text) {
+  if (text == "off" || text == "0") {
+    s.daily_event_budget = 0;
+    return std::nullopt;
+  }
+  return count_field(&Settings::daily_event_budget, 1, 1'000'000'000)(s, text);
+}
+
 std::optional<Problem> apply_api_url(Settings& s, std::string_view text) {
   auto url = parse_http_url(text);
   if (!url) return Problem{"is not a valid API URL: " + url.error(), "use e.g. https://sluice.sh/api"};
@@ -140,6 +149,9 @@ std::vector<SettingSpec> build_table() {
   add({"delivery-concurrency-max", "SLUICE_DELIVERY_CONCURRENCY_MAX", "32",
        "Most ingest requests in flight when adaptive (1-256)", api,
        count_field(&Settings::delivery_concurrency_max, 1, 256)});
+  add({"daily-event-budget", "SLUICE_DAILY_EVENT_BUDGET", "off",
+       "Events a UTC day may cost: from 90 % of it only job final states and worker online/offline are sent "
+       "(the rest is held back and counted); off or a number", api, apply_daily_event_budget});
   add({"shutdown-timeout", "SLUICE_SHUTDOWN_TIMEOUT", "5s", "How long to flush buffered events on shutdown",
        api, duration_field(&Settings::shutdown_timeout, 0ms, 5min)});
   add({"unhealthy-after", "SLUICE_UNHEALTHY_AFTER", "60s",

@@ -80,6 +80,7 @@ struct Settings {
   Duration worker_refresh_interval{};
   Duration worker_state_hold{};
   Duration worker_state_min_interval{};
+  std::size_t daily_event_budget = 0;  // 0: off
   Duration reorder_window{};
   std::size_t reorder_max_events = 0;
 

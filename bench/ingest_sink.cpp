@@ -1,7 +1,7 @@
 // ingest_sink: a counting stand-in for the Sluice ingest API, for bench/run.sh.
 // HTTPS (or plain HTTP without --cert) on 127.0.0.1, one thread, keep-alive.
 //
-//   ingest_sink --port-file F [--cert CERT.pem --key KEY.pem] [--hold-ms N]
+//   ingest_sink --port-file F [--port N] [--cert CERT.pem --key KEY.pem] [--hold-ms N]
 //
 // POST …/ingest: counts the events of the batch (and per type), samples the
 // delivery latency of its first job event (now − event timestamp) and
@@ -54,6 +54,9 @@ struct Stats {
   // driver compares these counts with the tasks the load generator sent.
   std::unordered_map<std::string, bool, TransparentHash, std::equal_to<>> jobs;
   std::uint64_t terminal_jobs = 0;
+  // Job events that arrived after their job's terminal state with another
+  // state: a job's events out of order (a repeat of the final state is not).
+  std::uint64_t after_final = 0;
   double slowest_post_s = 0;  // the longest the sink spent on one POST: its own stalls
   std::chrono::milliseconds hold{0};  // how long every POST's response is held
   std::uint64_t in_flight = 0;        // POSTs read and not yet answered
@@ -115,6 +118,7 @@ void note_job(std::string_view body, std::size_t from, Stats& stats) {
   const bool terminal = state == "completed" || state == "failed";
   auto it = stats.jobs.find(id);
   if (it == stats.jobs.end()) it = stats.jobs.emplace(std::string(id), false).first;
+  if (it->second && !terminal) ++stats.after_final;
   if (terminal && !it->second) {
     it->second = true;
     ++stats.terminal_jobs;
@@ -176,6 +180,7 @@ std::string stats_json(const Stats& stats) {
                     std::to_string(stats.events) + ", \"body_bytes\": " + std::to_string(stats.body_bytes) +
                     ", \"jobs\": " + std::to_string(stats.jobs.size()) +
                     ", \"terminal_jobs\": " + std::to_string(stats.terminal_jobs) +
+                    ", \"after_final\": " + std::to_string(stats.after_final) +
                     ", \"slowest_post_s\": " + std::to_string(stats.slowest_post_s) +
                     ", \"max_in_flight\": " + std::to_string(stats.max_in_flight) +
                     ", \"types\": {";
@@ -268,15 +273,17 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, asio::ssl::context* t
 int main(int argc, char** argv) {
   std::string port_file, cert, key;
   long hold_ms = 0;
+  unsigned short port = 0;  // 0: any free one (an outage test restarts the sink on the same one)
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (flag == "--port-file") port_file = argv[i + 1];
     else if (flag == "--cert") cert = argv[i + 1];
     else if (flag == "--key") key = argv[i + 1];
     else if (flag == "--hold-ms") hold_ms = std::strtol(argv[i + 1], nullptr, 10);
+    else if (flag == "--port") port = static_cast<unsigned short>(std::strtoul(argv[i + 1], nullptr, 10));
   }
   if (port_file.empty()) {
-    std::fprintf(stderr, "usage: ingest_sink --port-file F [--cert CERT.pem --key KEY.pem] [--hold-ms N]\n");
+    std::fprintf(stderr, "usage: ingest_sink --port-file F [--port N] [--cert CERT.pem --key KEY.pem] [--hold-ms N]\n");
     return 64;
   }
   asio::io_context io(1);
@@ -285,7 +292,7 @@ int main(int argc, char** argv) {
     tls.use_certificate_chain_file(cert);
     tls.use_private_key_file(key, asio::ssl::context::pem);
   }
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   Stats stats;
   stats.hold = std::chrono::milliseconds(hold_ms);
   // Room for the largest case (1 M tasks) up front: growing a map of

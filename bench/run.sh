@@ -6,6 +6,7 @@
 # CASES="flat-multi10 rate-40k" / TARGETS=sluiced narrow a run (exploration only).
 # The hold*-cases put the ingest API a WAN round trip away: the sink holds
 # every response 20 or 100 ms (sluiced only; Celery delivers nothing).
+# SPOOL_DIR=… runs sluiced with its on-disk spool there (bench/spool.sh).
 # Writes bench/RESULTS.md. Loopback only; every process is stopped by PID.
 set -euo pipefail
 
@@ -57,7 +58,8 @@ make_sink_cert() {
 
 start_sink() {
   rm -f "$WORK/sink.port"
-  "$SINK" --port-file "$WORK/sink.port" --cert "$WORK/sink.pem" --key "$WORK/sink.key" --hold-ms "${HOLD_MS:-0}" &
+  "$SINK" --port-file "$WORK/sink.port" --port "${SINK_FIXED_PORT:-0}" --cert "$WORK/sink.pem" \
+    --key "$WORK/sink.key" --hold-ms "${HOLD_MS:-0}" &
   SINK_PID=$!; PIDS+=("$SINK_PID")
   await 50 test -s "$WORK/sink.port"
   SINK_PORT=$(cat "$WORK/sink.port")
@@ -70,7 +72,8 @@ start_sluiced() {
   SLUICE_API_URL=https://localhost:$SINK_PORT/api SLUICE_CA_FILE=$WORK/sink.pem SLUICE_API_KEY=sk_bench \
   SLUICE_CONNECTION_ID=7f0c6a8e-1d2b-4c3d-9e4f-5a6b7c8d9e0f \
   SLUICE_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 SLUICE_ENABLE_EVENTS=false \
-  SLUICE_HEALTH_ADDR=127.0.0.1:$HEALTH_PORT "$SLUICED" >"$WORK/sluiced.log" 2>&1 &
+  SLUICE_HEALTH_ADDR=127.0.0.1:$HEALTH_PORT SLUICE_SPOOL_DIR=${SPOOL_DIR:-} \
+  "$SLUICED" >"$WORK/sluiced.log" 2>&1 &
   TARGET_PID=$!; PIDS+=("$TARGET_PID")
   await 100 subscribed
 }

@@ -8,6 +8,7 @@
 #include "app/lease_gated_sink.hpp"
 #include "deliver/ingest_sink.hpp"
 #include "deliver/stdout_sink.hpp"
+#include "common/host_port.hpp"
 #include "config/listen_addr.hpp"
 #include "observe/process_metrics.hpp"
 #include "source/pubsub_limit.hpp"
@@ -87,11 +88,14 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       resend_(settings.ha_lease + settings.flush_interval, settings.ha_resend_max_events,
               settings.ha_resend_max_bytes),
       sink_(gate_sink(std::move(sink), lease_.get())),
+      masters_(io.get_executor(), settings, log, metrics),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
                 fresh_seed(), settings.connection_id, spool_options(settings)),
-      broadcaster_(io.get_executor(), source::BroadcastOptions::from_settings(settings), log, metrics,
+      broadcaster_(io.get_executor(), following(masters_.broker(), source::BroadcastOptions::from_settings(settings)),
+                   log, metrics,
                    fresh_seed()),
-      queue_poller_(io.get_executor(), source::QueuePollerOptions::from_settings(settings), log, metrics,
+      queue_poller_(io.get_executor(), following(masters_.broker(), source::QueuePollerOptions::from_settings(settings)),
+                    log, metrics,
                     [this](const track::IngestEvent& snapshot) { pipeline_.emit(snapshot); }),
       pipeline_(io.get_executor(), settings, metrics, log,
                 PipelineOutputs{[this](const track::IngestEvent& event) { route(event); },
@@ -101,8 +105,11 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
                                 [this](const std::string& queue) { queue_poller_.note_queue(queue); },
                                 [this](const std::vector<Warning>& active) { diagnostics_.update(kStreamIds, active); }}),
       reconciler_(io.get_executor(), settings, metrics, log, pipeline_,
-                  [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); }),
-      subscriber_(io.get_executor(), source::SubscriberOptions::from_settings(settings), log, metrics,
+                  [this](const std::optional<Warning>& warning) { diagnostics_.update(kStaleJobs, warning); },
+                  masters_.result_backend()),
+      snapshots_(io.get_executor(), settings, metrics, log, pipeline_.tracker()),
+      subscriber_(io.get_executor(), following(masters_.broker(), source::SubscriberOptions::from_settings(settings)),
+                  log, metrics,
                   [this](source::RedisMessage&& message) { pipeline_.on_message(std::move(message)); },
                   fresh_seed()),
       notifier_(observe::NotifyEnvironment::from_process()) {
@@ -189,7 +196,10 @@ bool App::start() {
              {{"addr", settings_.health_addr}, {"port", std::to_string(*port)}});
   }
   delivery_.start();
+  snapshots_.restore();
+  snapshots_.start();
   pipeline_.start();
+  masters_.start();
   if (lease_) {
     lease_->start();
   } else {
@@ -222,10 +232,12 @@ asio::awaitable<void> App::shutdown() { co_await shutdown(settings_.shutdown_tim
 asio::awaitable<void> App::shutdown(std::chrono::milliseconds flush_timeout) {
   notifier_.stopping("flushing buffered events");
   subscriber_.stop();
+  masters_.stop();
   broadcaster_.stop();
   queue_poller_.stop();
   reconciler_.stop();
   pipeline_.stop();
+  snapshots_.save_and_stop();
   const std::size_t dropped = co_await delivery_.flush(flush_timeout);
   if (lease_) {
     // Renewed during the flush; given up after it, so a standby takes over now.
@@ -257,6 +269,11 @@ observe::HealthReport App::health() const {
   }
   facts.rejected_status = refused_status(delivery);
   facts.warnings = diagnostics_.active();
+  if (const auto master = masters_.broker()) {
+    const auto status = master->status();
+    facts.sentinel = observe::SentinelHealth{
+        status.master ? host_and_port(status.master->host, status.master->port) : std::string(), status.failovers};
+  }
   if (const auto spool = delivery_.spool_status()) {
     facts.spool = observe::SpoolFill{spool->bytes, spool->max_bytes, spool->events, !spool->degraded};
     if (spool->degraded) {

@@ -14,6 +14,8 @@
 #include "app/pipeline.hpp"
 #include "app/reconciler.hpp"
 #include "app/resend_ring.hpp"
+#include "app/redis_masters.hpp"
+#include "app/table_snapshots.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -74,11 +76,13 @@ class App {
   std::unique_ptr<source::LeaderLease> lease_;
   ResendRing resend_;
   std::unique_ptr<deliver::Sink> sink_;
+  RedisMasters masters_;  // sentinel://: the master every Redis user follows
   DeliveryThread delivery_;
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;
   Reconciler reconciler_;
+  TableSnapshots snapshots_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;
   std::optional<observe::HealthServer> health_server_;

@@ -1,5 +1,6 @@
 #include "app/delivery_thread.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace sluice::app {
@@ -22,8 +23,10 @@ DeliveryThread::DeliveryThread(asio::io_context& delivery_io, asio::any_io_execu
   spool_notes_.emplace(metrics, log);
   spool_.emplace(*spool);
   spool_notes_->note_recovery(spool_->recovery(), spool->dir);
-  feed_.emplace(delivery_io.get_executor(), *spool_, deliverer_, *spool_notes_, options.buffer_max_events,
-                options.buffer_max_bytes, spool->sync_interval);
+  using deliver::spool::SpoolFeed;
+  feed_.emplace(delivery_io.get_executor(), *spool_, deliverer_, *spool_notes_,
+                std::min(options.buffer_max_events, SpoolFeed::kMemoryEvents),
+                std::min(options.buffer_max_bytes, SpoolFeed::kMemoryBytes), spool->sync_interval);
 }
 
 std::optional<deliver::spool::SpoolStatus> DeliveryThread::spool_status() const {

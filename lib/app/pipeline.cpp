@@ -21,9 +21,11 @@ Pipeline::Pipeline(asio::any_io_executor executor, const config::Settings& setti
       diagnose_timer_(executor),
       limits_{settings.max_message_bytes},
       tracker_(track::TrackerOptions::from(settings)),
+      budget_(settings.daily_event_budget),
       diagnostics_(track::StreamDiagnosticsOptions::from(settings)),
       notes_(metrics, log),
-      outputs_(std::move(outputs)) {
+      outputs_(std::move(outputs)),
+      log_(log) {
   register_metrics(metrics);
 }
 
@@ -84,7 +86,20 @@ void Pipeline::emit_pending() {
   pending_.clear();
 }
 
-void Pipeline::deliver(const track::IngestEvent& event) { outputs_.deliver(event); }
+void Pipeline::deliver(const track::IngestEvent& event) {
+  const auto wall_ms = static_cast<track::EpochMillis>(wall_seconds_now() * 1000);
+  if (budget_.admit(event, wall_ms)) return outputs_.deliver(event);
+  held_back_[event.body.index()]->inc();
+  dropped_budget_->inc();
+  const std::int64_t day = wall_ms / (24LL * 60 * 60 * 1000);
+  if (day != budget_logged_day_) {
+    budget_logged_day_ = day;
+    log_.log(observe::Level::warn,
+             "daily event budget nearly spent: until midnight UTC only job final states and worker online/offline "
+             "are sent; the rest is held back and counted",
+             {{"events_today", std::to_string(budget_.today())}});
+  }
+}
 
 // One timer, armed for the tracker's earliest deadline; re-armed only when
 // that deadline moves earlier, so a busy stream does not churn the timer.
@@ -127,6 +142,16 @@ void Pipeline::stop() {
 }
 
 void Pipeline::register_metrics(observe::Metrics& metrics) {
+  const char* const types[] = {"job_state_change", "worker_state_change", "queue_snapshot"};  // IngestEvent order
+  for (std::size_t i = 0; i < held_back_.size(); ++i) {
+    held_back_[i] = &metrics.counter("sluiced_budget_held_back_total",
+                                     "Events SLUICE_DAILY_EVENT_BUDGET held back near the budget, by type",
+                                     {{"type", types[i]}});
+  }
+  dropped_budget_ = &metrics.counter("sluiced_events_dropped_total", "Events that will never be delivered, by reason",
+                                     {{"reason", "budget"}});
+  metrics.gauge_callback("sluiced_budget_events_today", "Events sent this UTC day (counted with a budget only)", {},
+                         [this] { return static_cast<double>(budget_.today()); });
   for (std::size_t i = 0; i < track::kEventKindCount; ++i) {
     metrics.counter_callback("sluiced_events_received_total", "Celery events decoded, by event type",
                              {{"type", track::to_string(static_cast<track::EventKind>(i))}},

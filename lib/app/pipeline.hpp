@@ -5,6 +5,7 @@
 // (fed every event, evaluated once a second). It runs inside the
 // subscriber's read loop, so it never waits: delivery's push() is O(1).
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -20,6 +21,7 @@
 #include "source/redis_message.hpp"
 #include "source/worker_starts.hpp"
 #include "track/ingest_event.hpp"
+#include "track/daily_budget.hpp"
 #include "track/stream_diagnostics.hpp"
 #include "track/tracker.hpp"
 
@@ -61,6 +63,8 @@ class Pipeline {
   void stop();
 
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
+  // For the table snapshots (table_snapshots.hpp).
+  track::Tracker& tracker() { return tracker_; }
 
  private:
   void signal_worker(const decode::CeleryEvent& event);
@@ -75,6 +79,7 @@ class Pipeline {
   std::optional<Clock::time_point> armed_for_;
   decode::DecodeLimits limits_;
   track::Tracker tracker_;
+  track::DailyBudget budget_;
   track::StreamDiagnostics diagnostics_;
   source::WorkerStarts worker_starts_;
   DecodeNotes notes_;
@@ -87,6 +92,12 @@ class Pipeline {
   bool stopped_ = false;
   observe::Counter* control_messages_ = nullptr;
   observe::Counter* snapshots_ = nullptr;
+  // SLUICE_DAILY_EVENT_BUDGET: what it held back, by ingest type, and in
+  // events_dropped_total{reason="budget"}.
+  std::array<observe::Counter*, 3> held_back_{};
+  observe::Counter* dropped_budget_ = nullptr;
+  std::int64_t budget_logged_day_ = -1;  // the UTC day the budget's "near" line was logged
+  observe::Logger& log_;
 };
 
 }  // namespace sluice::app

@@ -35,6 +35,15 @@ std::optional<Problem> apply_delivery_concurrency(Settings& s, std::string_view 
   return count_field(&Settings::delivery_concurrency, 1, 256)(s, text);
 }
 
+// "off" (0) or the events a UTC day may cost before low-priority ones stop.
+std::optional<Problem> apply_daily_event_budget(Settings& s, std::string_view text) {
+  if (text == "off" || text == "0") {
+    s.daily_event_budget = 0;
+    return std::nullopt;
+  }
+  return count_field(&Settings::daily_event_budget, 1, 1'000'000'000)(s, text);
+}
+
 std::optional<Problem> apply_api_url(Settings& s, std::string_view text) {
   auto url = parse_http_url(text);
   if (!url) return Problem{"is not a valid API URL: " + url.error(), "use e.g. https://sluice.sh/api"};
@@ -46,7 +55,8 @@ std::optional<Problem> apply_redis_url(Settings& s, std::string_view text) {
   auto url = parse_redis_url(text);
   if (!url) {
     return Problem{"is not a valid Redis URL: " + url.error(),
-                   "use redis://[user:password@]host[:port][/db], rediss://… or unix:///path?db=N"};
+                   "use redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N or "
+                   "sentinel://[:password@]host[:port][;sentinel://host[:port]…][/db]"};
   }
   s.redis = *url;
   return std::nullopt;
@@ -59,8 +69,9 @@ std::optional<Problem> apply_result_backend(Settings& s, std::string_view text) 
     return std::nullopt;
   }
   const auto scheme = text.substr(0, text.find("://"));
-  if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
-    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss:// and unix:// backends)",
+  if (scheme != "redis" && scheme != "rediss" && scheme != "unix" && scheme != "sentinel") {
+    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss://, unix:// and "
+                   "sentinel:// backends)",
                    "leave it empty (off) unless Celery's result_backend is Redis"};
   }
   auto url = parse_redis_url(text);
@@ -138,6 +149,9 @@ std::vector<SettingSpec> build_table() {
   add({"delivery-concurrency-max", "SLUICE_DELIVERY_CONCURRENCY_MAX", "32",
        "Most ingest requests in flight when adaptive (1-256)", api,
        count_field(&Settings::delivery_concurrency_max, 1, 256)});
+  add({"daily-event-budget", "SLUICE_DAILY_EVENT_BUDGET", "off",
+       "Events a UTC day may cost: from 90 % of it only job final states and worker online/offline are sent "
+       "(the rest is held back and counted); off or a number", api, apply_daily_event_budget});
   add({"shutdown-timeout", "SLUICE_SHUTDOWN_TIMEOUT", "5s", "How long to flush buffered events on shutdown",
        api, duration_field(&Settings::shutdown_timeout, 0ms, 5min)});
   add({"unhealthy-after", "SLUICE_UNHEALTHY_AFTER", "60s",
@@ -157,8 +171,9 @@ std::vector<SettingSpec> build_table() {
 
   const std::string redis = "Redis broker";
   add({"redis-url", "SLUICE_REDIS_URL", "redis://localhost:6379/0",
-       "Broker URL: redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N", redis,
-       apply_redis_url, false, false, masked_url_display});
+       "Broker URL: redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N, or "
+       "sentinel://[:password@]host[:port][;sentinel://…][/db]",
+       redis, apply_redis_url, false, false, masked_url_display});
   add({"redis-ca-file", "SLUICE_REDIS_CA_FILE", "", "CA bundle (PEM) for rediss:// (default: system store)",
        redis, text_field(&Settings::redis_ca_file)});
   add({"redis-cert-file", "SLUICE_REDIS_CERT_FILE", "", "Client certificate (PEM) for rediss://", redis,
@@ -174,6 +189,25 @@ std::vector<SettingSpec> build_table() {
   add({"max-message-bytes", "SLUICE_MAX_MESSAGE_BYTES", "16MiB",
        "Larger pub/sub messages are dropped and counted", redis,
        byte_size_field(&Settings::max_message_bytes, 1024, 512 * kMiB)});
+
+  const std::string sentinel = "Redis Sentinel (sentinel:// URLs)";
+  add({"redis-sentinel-master", "SLUICE_REDIS_SENTINEL_MASTER", "",
+       "Name of the monitored master (Celery's broker_transport_options master_name); required with "
+       "sentinel://",
+       sentinel, text_field(&Settings::sentinel_master)});
+  add({"redis-sentinel-username", "SLUICE_REDIS_SENTINEL_USERNAME", "",
+       "ACL user on the sentinels themselves (sentinel_kwargs username); empty = default user", sentinel,
+       text_field(&Settings::sentinel_username)});
+  add({"redis-sentinel-password", "SLUICE_REDIS_SENTINEL_PASSWORD", "",
+       "Password of the sentinels themselves (sentinel_kwargs password); the URL's is the master's", sentinel,
+       text_field(&Settings::sentinel_password), true});
+  add({"redis-sentinel-tls", "SLUICE_REDIS_SENTINEL_TLS", "false",
+       "TLS to the sentinels (sentinel_kwargs ssl); CA and client files from SLUICE_REDIS_CA_FILE etc.",
+       sentinel, bool_field(&Settings::sentinel_tls), false, true});
+  add({"redis-master-tls", "SLUICE_REDIS_MASTER_TLS", "false",
+       "TLS to the master the sentinels name (Celery's broker_use_ssl); its certificate must name the "
+       "address the sentinels announce",
+       sentinel, bool_field(&Settings::master_tls), false, true});
 
   const std::string celery = "Celery";
   add({"event-exchange", "SLUICE_EVENT_EXCHANGE", "celeryev", "Celery event_exchange", celery,

@@ -55,6 +55,15 @@ struct Settings {
   Duration reconnect_max{};
   std::size_t max_message_bytes = 0;
 
+  // Redis Sentinel, for sentinel:// URLs: kombu's master_name, and its
+  // sentinel_kwargs (the sentinels' own credentials and TLS; the URL's
+  // password is the master's). The TLS files above serve both.
+  std::string sentinel_master;
+  std::string sentinel_username;
+  std::string sentinel_password;
+  bool sentinel_tls = false;
+  bool master_tls = false;  // to the master a sentinel names (Celery's broker_use_ssl)
+
   // Celery naming and remote control (docs/celery-protocol.md §2, §7).
   std::string event_exchange;
   std::string control_exchange;
@@ -71,6 +80,7 @@ struct Settings {
   Duration worker_refresh_interval{};
   Duration worker_state_hold{};
   Duration worker_state_min_interval{};
+  std::size_t daily_event_budget = 0;  // 0: off
   Duration reorder_window{};
   std::size_t reorder_max_events = 0;
 

@@ -7,16 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <memory>
 
-#include "support/child_process.hpp"
 #include "support/fake_redis.hpp"
-#include "support/http_probe.hpp"
 #include "support/prometheus_text.hpp"
-#include "support/temp_dir.hpp"
-#include "support/test_paths.hpp"
+#include "support/sanitizers.hpp"
+#include "support/sluiced_daemon.hpp"
 #include "support/wait_until.hpp"
-#include "support/sluiced_process.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -26,61 +23,39 @@ using namespace std::chrono_literals;
 // Far above sluiced's own footprint (~20 MB), far below what the headers ask for.
 constexpr long kPeakRssBoundKiB = 64 * 1024;
 
-// The peak resident set of a process (VmHWM), in KiB; -1 if unreadable.
-long peak_rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
 class HostileRedis : public ::testing::Test {
  protected:
   // Runs sluiced (dry-run sink, read-only, no queue polling) against `fake`.
   void start(const FakeRedis& fake) {
-    const std::vector<std::pair<std::string, std::string>> env = {
-        {"SLUICE_SINK", "stdout"},
-        {"SLUICE_CONNECTION_ID", "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90"},
-        {"SLUICE_REDIS_URL", "redis://127.0.0.1:" + std::to_string(fake.port()) + "/0"},
-        {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
-        {"SLUICE_ENABLE_EVENTS", "false"},
-        {"SLUICE_QUEUE_DEPTH", "false"},
-        {"SLUICE_RECONNECT_MAX", "200ms"},
-        {"SLUICE_LOG_LEVEL", "debug"}};
-    process_ = std::make_unique<ChildProcess>(ProcessSpec{{SLUICED_BINARY}, env, "", dir_.file("sluiced.log")});
-    ASSERT_TRUE(wait_until([&] { return (port_ = health_port()) != 0; }, 20s)) << log();
+    daemon_ = std::make_unique<SluicedDaemon>("redis://127.0.0.1:" + std::to_string(fake.port()) + "/0",
+                                              SluicedDaemon::Env{{"SLUICE_ENABLE_EVENTS", "false"},
+                                                                 {"SLUICE_QUEUE_DEPTH", "false"},
+                                                                 {"SLUICE_LOG_LEVEL", "debug"}});
+    ASSERT_TRUE(daemon_->started()) << daemon_->log();
   }
 
-  std::string log() const { return read_file(dir_.file("sluiced.log")); }
-
   double metric(const std::string& name, const PromLabels& labels = {}) {
-    const HttpReply reply = http_get(port_, "/metrics");
-    auto parsed = parse_prometheus_text(reply.body);
-    if (!parsed) return -1;
-    return parsed->value(name, labels).value_or(-1);
+    return daemon_->metrics().value(name, labels).value_or(-1);
   }
 
   // Subscribed again after the hostile reply, with the loss counted and logged.
   void expect_counted_reconnect(const FakeRedis& fake, const std::string& named) {
-    ASSERT_TRUE(wait_until([&] { return fake.subscriptions() >= 2; })) << log();
-    ASSERT_TRUE(wait_until([&] { return metric("sluiced_redis_reconnects_total") >= 1; })) << log();
+    ASSERT_TRUE(wait_until([&] { return fake.subscriptions() >= 2; })) << daemon_->log();
+    ASSERT_TRUE(wait_until([&] { return metric("sluiced_redis_reconnects_total") >= 1; })) << daemon_->log();
     EXPECT_EQ(metric("sluiced_redis_disconnects_total", {{"kind", "too_large"}}), 1);
-    const long peak = peak_rss_kib(process_->pid());
+    const long peak = daemon_->memory_kb("VmHWM");
     EXPECT_GT(peak, 0);
-    EXPECT_LT(peak, kPeakRssBoundKiB) << "peak RSS " << peak << " KiB";
-    const std::string text = log();
+    if (!kUnderAddressSanitizer) {
+      EXPECT_LT(peak, kPeakRssBoundKiB) << "peak RSS " << peak << " KiB";
+    }
+    const std::string text = daemon_->log();
     EXPECT_NE(text.find("redis connection lost"), std::string::npos) << text;
     EXPECT_NE(text.find(named), std::string::npos) << text;
-    process_->stop();
+    daemon_->process().stop();
   }
 
  private:
-  std::uint16_t health_port() const { return testing::SluicedProcess::health_port_in(log()); }
-
-  TempDir dir_;
-  std::unique_ptr<ChildProcess> process_;
-  std::uint16_t port_ = 0;
+  std::unique_ptr<SluicedDaemon> daemon_;
 };
 
 FakeRedisScript first_only(std::size_t connection, FakeRedisScript hostile) {

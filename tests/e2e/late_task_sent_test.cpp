@@ -15,15 +15,12 @@
 
 #include "support/blocking_redis.hpp"
 #include "support/celery_worker.hpp"
-#include "support/child_process.hpp"
 #include "support/http_probe.hpp"
 #include "support/ingest_server.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
-#include "support/sluiced_process.hpp"
-#include "support/temp_dir.hpp"
+#include "support/sluiced_daemon.hpp"
 #include "support/test_pki.hpp"
-#include "support/test_paths.hpp"
 #include "support/wait_until.hpp"
 
 namespace sluice::testing {
@@ -43,10 +40,9 @@ std::vector<json> job_events(const TestIngestServer& server) {
   return jobs;
 }
 
-double metric(std::uint16_t port, const std::string& name) {
-  const auto parsed = parse_prometheus_text(http_get(port, "/metrics").body);
-  if (!parsed) return -1;
-  return parsed->value(name, {}).value_or(-1);
+
+double metric(const SluicedDaemon& sluiced, const std::string& name) {
+  return sluiced.metrics().value(name, {}).value_or(-1);
 }
 
 bool all_completed(const TestIngestServer& server, const std::vector<std::string>& ids) {
@@ -61,26 +57,20 @@ bool all_completed(const TestIngestServer& server, const std::vector<std::string
 }
 
 TEST(LateTaskSent, EveryJobEventCarriesTheQueue) {
-  TempDir dir;
   TestPki pki;
   RedisServer redis;
   TestIngestServer server(IngestServerOptions{true, pki.server});
-  ChildProcess sluiced(ProcessSpec{{SLUICED_BINARY},
-                                   {{"SLUICE_API_KEY", server.api_key()},
-                                    {"SLUICE_API_URL", server.base_url()},
-                                    {"SLUICE_CA_FILE", pki.ca_file()},
-                                    {"SLUICE_CONNECTION_ID", kConnectionId},
-                                    {"SLUICE_REDIS_URL", "redis://127.0.0.1:" + std::to_string(redis.port()) + "/0"},
-                                    {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
-                                    {"SLUICE_FLUSH_INTERVAL", "100ms"}},
-                                   "",
-                                   dir.file("sluiced.log")});
+  SluicedDaemon sluiced("redis://127.0.0.1:" + std::to_string(redis.port()) + "/0",
+                        {{"SLUICE_SINK", "https"},
+                         {"SLUICE_API_KEY", server.api_key()},
+                         {"SLUICE_API_URL", server.base_url()},
+                         {"SLUICE_CA_FILE", pki.ca_file()},
+                         {"SLUICE_CONNECTION_ID", kConnectionId},
+                         {"SLUICE_FLUSH_INTERVAL", "100ms"}});
+  ASSERT_TRUE(sluiced.started()) << sluiced.log();
   BlockingRedis probe("127.0.0.1", redis.port());
-  ASSERT_TRUE(wait_until([&] { return probe.pattern_subscribers() > 0; }, 20s)) << read_file(dir.file("sluiced.log"));
-  std::uint16_t port = 0;
-  ASSERT_TRUE(wait_until([&] { return (port = SluicedProcess::health_port_in(read_file(dir.file("sluiced.log")))) != 0; }, 20s));
-
-  const double held_before = metric(port, "sluiced_reorder_held_total");
+  ASSERT_TRUE(wait_until([&] { return probe.pattern_subscribers() > 0; }, 20s)) << sluiced.log();
+  const double held_before = metric(sluiced, "sluiced_reorder_held_total");
   // The tasks are sent while the worker starts, not after it is ready: a
   // user's worker starts with work waiting.
   auto celery = CeleryOptions::for_broker(redis.tcp_url());
@@ -111,17 +101,17 @@ TEST(LateTaskSent, EveryJobEventCarriesTheQueue) {
 
   // The worker's events really outran each task-sent: at least the
   // task-received of every slow task waited in the reorder window.
-  EXPECT_GE(metric(port, "sluiced_reorder_held_total"), held_before + 8);
-  EXPECT_EQ(metric(port, "sluiced_reorder_expired_total"), 0);
+  EXPECT_GE(metric(sluiced, "sluiced_reorder_held_total"), held_before + 8);
+  EXPECT_EQ(metric(sluiced, "sluiced_reorder_expired_total"), 0);
   // The tracker's other counters are exported too (README metric list).
   for (const char* name : {"sluiced_late_events_total", "sluiced_worker_evictions_total",
                            "sluiced_task_events_without_uuid_total"}) {
-    EXPECT_EQ(metric(port, name), 0) << name;
+    EXPECT_EQ(metric(sluiced, name), 0) << name;
   }
 
   worker.stop();
-  sluiced.signal(SIGTERM);
-  const auto status = sluiced.wait_for(30s);
+  sluiced.process().signal(SIGTERM);
+  const auto status = sluiced.process().wait_for(30s);
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }

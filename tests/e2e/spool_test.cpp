@@ -85,6 +85,14 @@ class SpoolE2e : public ::testing::Test {
            daemon.total("sluiced_spool_events") >= held + daemon.total("sluiced_ingest_events_by_state_total");
   }
 
+  // The events a start found in the spool, from its log line (0 if none).
+  static double recovered_events(const std::string& log) {
+    const auto line = log.find("events of the previous run will be sent first");
+    if (line == std::string::npos) return 0;
+    const auto at = log.find("events=", line);
+    return at == std::string::npos ? 0 : std::stod(log.substr(at + 7));
+  }
+
   // Job events at the sink per task id, in arrival order.
   std::map<std::string, std::vector<json>> jobs_at_sink() const {
     std::map<std::string, std::vector<json>> jobs;
@@ -143,6 +151,15 @@ TEST_F(SpoolE2e, ARestartDuringAnOutageLosesNothing) {
   finish_tasks(100, 50);
   ASSERT_TRUE(wait_until([&] { return completed(0, 150); }, 30s)) << second->log();
   expect_ordered(0, 150);
+  // Jobs that began before the restart and ended after it keep their name and queue.
+  for (const auto& [id, events] : jobs_at_sink()) {
+    for (const json& job : events) {
+      EXPECT_EQ(job.value("name", ""), "fixture.add") << job.dump();
+      EXPECT_EQ(job.value("queue", ""), "celery") << job.dump();
+    }
+  }
+  EXPECT_EQ(second->total("sluiced_snapshot_restored_entries"), 51) << second->log();  // 50 tasks, 1 worker
+  EXPECT_NE(second->log().find("restored the task and worker tables"), std::string::npos) << second->log();
   EXPECT_EQ(second->total("sluiced_events_dropped_total"), 0) << second->log();
   EXPECT_GE(second->total("sluiced_spool_replayed_events_total"), 400);
   EXPECT_NE(second->log().find("events of the previous run will be sent first"), std::string::npos);
@@ -165,7 +182,8 @@ TEST_F(SpoolE2e, KillsDuringAnOutageLoseAtMostTheLastSyncInterval) {
     if (round > 0) {
       EXPECT_NE(daemon->log().find("did not stop cleanly"), std::string::npos) << daemon->log();
     }
-    const double held = daemon->total("sluiced_spool_events");
+    // What this run found on disk (its gauge may not show it yet).
+    const double held = recovered_events(daemon->log());
     start_tasks(published, 60);
     finish_tasks(published, 60);
     ASSERT_TRUE(wait_until([&] { return spooled_all(*daemon, 240, held); }, 20s)) << daemon->log();
@@ -260,8 +278,8 @@ TEST_F(SpoolE2e, AFullDiskMeansMemoryAndAWarning) {
   // Far more than 128 KiB of spool: the disk fills during the outage.
   for (int burst = 0; burst < 20 && http_get(port, "/health").body.find("spool_unavailable") == std::string::npos;
        ++burst) {
-    start_tasks(burst * 100, 100);
-    finish_tasks(burst * 100, 100);
+    start_tasks(burst * 1000, 1000);  // ~40 KiB of spool each
+    finish_tasks(burst * 1000, 1000);
     wait_until([&] { return http_get(port, "/health").body.find("spool_unavailable") != std::string::npos; }, 1s);
   }
   const HttpReply health = http_get(port, "/health");

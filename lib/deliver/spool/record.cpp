@@ -75,8 +75,10 @@ bool verify(std::string_view header_bytes, const RecordHeader& header, std::stri
   return payload.size() == header.payload_bytes && checksum(header_bytes, payload) == header.crc;
 }
 
-std::string encode_events(const EncodedEvents& events, std::size_t first, std::size_t count) {
-  std::string raw;
+const std::string& encode_events(const EncodedEvents& events, std::size_t first, std::size_t count,
+                                 RecordBuffers& buffers) {
+  std::string& raw = buffers.raw;
+  raw.clear();
   for (std::size_t i = first; i < first + count; ++i) {
     const std::string_view json = events.event(i);
     raw.push_back(static_cast<char>(events.kind(i)));
@@ -84,13 +86,30 @@ std::string encode_events(const EncodedEvents& events, std::size_t first, std::s
     put_u32(raw, static_cast<std::uint32_t>(json.size()));
     raw.append(json);
   }
-  std::string payload;
-  put_u32(payload, static_cast<std::uint32_t>(raw.size()));
+  // Header placeholder, uncompressed size, LZ4 block; then the header.
+  std::string& record = buffers.record;
+  record.assign(kRecordHeaderBytes, '\0');
+  put_u32(record, static_cast<std::uint32_t>(raw.size()));
   const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
-  payload.resize(4 + static_cast<std::size_t>(bound));
-  const int written = LZ4_compress_default(raw.data(), payload.data() + 4, static_cast<int>(raw.size()), bound);
-  payload.resize(4 + static_cast<std::size_t>(written));
-  return framed(RecordType::events, kCodecLz4, static_cast<std::uint32_t>(count), payload);
+  record.resize(kRecordHeaderBytes + 4 + static_cast<std::size_t>(bound));
+  const int written = LZ4_compress_default(raw.data(), record.data() + kRecordHeaderBytes + 4,
+                                           static_cast<int>(raw.size()), bound);
+  record.resize(kRecordHeaderBytes + 4 + static_cast<std::size_t>(written));
+  std::string header;
+  put_u32(header, kRecordMagic);
+  put_u32(header, static_cast<std::uint32_t>(record.size() - kRecordHeaderBytes));
+  put_u32(header, static_cast<std::uint32_t>(count));
+  header.push_back(static_cast<char>(RecordType::events));
+  header.push_back(static_cast<char>(kCodecLz4));
+  header.append(2, '\0');
+  put_u32(header, checksum(header, std::string_view(record).substr(kRecordHeaderBytes)));
+  record.replace(0, kRecordHeaderBytes, header);
+  return record;
+}
+
+std::string encode_events(const EncodedEvents& events, std::size_t first, std::size_t count) {
+  RecordBuffers buffers;
+  return encode_events(events, first, count, buffers);
 }
 
 std::string encode_mark(RecordType type, std::uint32_t events) { return framed(type, 0, events, {}); }

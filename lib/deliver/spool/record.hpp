@@ -49,7 +49,18 @@ struct RecordHeader {
 std::optional<RecordHeader> parse_header(std::string_view bytes);
 bool verify(std::string_view header_bytes, const RecordHeader& header, std::string_view payload);
 
-// A whole record (header and payload) for events [first, first + count).
+// Scratch space an encoder reuses from record to record: at 150 000
+// events/s a fresh pair of ~100 KB strings per group showed up as heap
+// fragmentation (+10 MB peak) and allocator time.
+struct RecordBuffers {
+  std::string raw;     // the uncompressed events
+  std::string record;  // header and payload
+};
+
+// A whole record (header and payload) for events [first, first + count),
+// built in `buffers.record`.
+const std::string& encode_events(const EncodedEvents& events, std::size_t first, std::size_t count,
+                                 RecordBuffers& buffers);
 std::string encode_events(const EncodedEvents& events, std::size_t first, std::size_t count);
 // A record without payload (sync mark, closed).
 std::string encode_mark(RecordType type, std::uint32_t events);

@@ -135,7 +135,7 @@ std::size_t Spool::append(EncodedEvents& events, bool handed) {
   std::size_t written = 0;
   while (written < events.size()) {
     const std::size_t count = std::min(kRecordEvents, events.size() - written);
-    const std::string record = encode_events(events, written, count);
+    const std::string& record = encode_events(events, written, count, buffers_);
     if (!write(record, static_cast<std::uint32_t>(count), handed)) break;
     const std::uint16_t tag = tag_of(segments_.back().seq);
     for (std::size_t i = written; i < written + count; ++i) events.set_tag(i, tag);

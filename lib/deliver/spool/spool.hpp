@@ -134,6 +134,7 @@ class Spool {
   std::deque<Segment> segments_;  // oldest first; the last one is written when writer_ is open
   std::optional<SegmentWriter> writer_;
   std::optional<SegmentReader> reader_;  // on cursor_.seq
+  RecordBuffers buffers_;
   Cursor cursor_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t bytes_ = 0;

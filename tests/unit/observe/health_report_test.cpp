@@ -105,6 +105,17 @@ TEST(HealthReport, RoleIsShownOnlyForAnHaInstance) {
   EXPECT_EQ(nlohmann::json::parse(render_health_json(r))["role"], "standby");
 }
 
+// Only a sentinel:// deployment has a master to name.
+TEST(HealthReport, SentinelMasterAndFailoversOnlyWithSentinel) {
+  EXPECT_FALSE(nlohmann::json::parse(render_health_json(assess_health(working(), kNow, kThreshold))).contains("sentinel"));
+  auto facts = working();
+  facts.sentinel = SentinelHealth{"10.0.0.2:6379", 2};
+  const auto doc = nlohmann::json::parse(render_health_json(assess_health(facts, kNow, kThreshold)));
+  EXPECT_EQ(doc["sentinel"], (nlohmann::json{{"master", "10.0.0.2:6379"}, {"failovers", 2}}));
+  facts.sentinel = SentinelHealth{};  // none confirmed yet
+  EXPECT_TRUE(nlohmann::json::parse(render_health_json(assess_health(facts, kNow, kThreshold)))["sentinel"]["master"].is_null());
+}
+
 // Diagnostics explain silence; they are not failures.
 TEST(HealthReport, WarningsAreListedWithoutMakingItUnhealthy) {
   HealthFacts f = working();

@@ -17,6 +17,7 @@
 #include "support/celery_events.hpp"
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/ingest_env.hpp"
 #include "support/ingest_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/sluiced_daemon.hpp"
@@ -41,18 +42,15 @@ class SpoolE2e : public ::testing::Test {
   std::string redis_url() const { return "redis://127.0.0.1:" + std::to_string(redis.port()) + "/0"; }
 
   SluicedDaemon::Env env(const std::string& spool_dir) const {
-    return {{"SLUICE_SINK", "https"},
-            {"SLUICE_API_KEY", server.api_key()},
-            {"SLUICE_API_URL", server.base_url()},
-            {"SLUICE_CA_FILE", pki.ca_file()},
-            {"SLUICE_SPOOL_DIR", spool_dir},
-            {"SLUICE_SPOOL_SYNC_INTERVAL", "100ms"},
-            {"SLUICE_FLUSH_INTERVAL", "50ms"},
-            {"SLUICE_SHUTDOWN_TIMEOUT", "1s"},
-            // Memory holds little, so most of an outage's events wait on disk.
-            {"SLUICE_BUFFER_MAX_EVENTS", "200"},
-            {"SLUICE_ENABLE_EVENTS", "false"},
-            {"SLUICE_QUEUE_DEPTH", "false"}};
+    return ingest_env(server, pki.ca_file(),
+                      {{"SLUICE_SPOOL_DIR", spool_dir},
+                       {"SLUICE_SPOOL_SYNC_INTERVAL", "100ms"},
+                       {"SLUICE_FLUSH_INTERVAL", "50ms"},
+                       {"SLUICE_SHUTDOWN_TIMEOUT", "1s"},
+                       // Memory holds little, so most of an outage's events wait on disk.
+                       {"SLUICE_BUFFER_MAX_EVENTS", "200"},
+                       {"SLUICE_ENABLE_EVENTS", "false"},
+                       {"SLUICE_QUEUE_DEPTH", "false"}});
   }
   std::unique_ptr<SluicedDaemon> start(const std::string& spool_dir, SluicedDaemon::Env more = {}) {
     auto all = env(spool_dir);

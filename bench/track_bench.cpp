@@ -2,6 +2,7 @@
 // and the heap bytes one tracked task costs.
 //
 //   build/bench/track_bench [tasks]      (default 1 000 000 tasks)
+//   build/bench/track_bench snapshot     (the table snapshot of a full table only)
 //
 // Each task is the lifecycle of a solo worker: a task-sent message, then one
 // task.multi list [received, started, succeeded]; a heartbeat every 50 tasks.
@@ -10,6 +11,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +26,7 @@
 #include "decode/decode_message.hpp"
 #include "deliver/ingest_json.hpp"
 #include "thread_cpu.hpp"
+#include "track/table_snapshot.hpp"
 #include "track/tracker.hpp"
 
 namespace {
@@ -258,9 +261,62 @@ void bench_memory(std::size_t tasks) {
   }
 }
 
+// The table snapshot of a full default table (100 000 tasks): CPU time of
+// encoding (on the reading thread) and of restoring, and its size. Worst
+// case: every job in flight (sent, received, started); then the usual
+// case, every job over (none is saved, the walk remains).
+void bench_snapshot() {
+  constexpr std::size_t kTable = 100'000;
+  constexpr int kRounds = 9;
+  const std::string connection = "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90";
+  for (const bool finished : {false, true}) {
+    TrackerOptions options;
+    options.task_table_size = kTable;
+    Tracker tracker(options);
+    std::mt19937_64 rng(5);
+    std::vector<CeleryEvent> events;
+    std::vector<IngestEvent> out;
+    for (std::size_t first = 0; first < kTable; first += kBlockTasks) {
+      events.clear();
+      const auto block = make_tasks(first, kBlockTasks, rng);
+      for (std::size_t i = 0; i < block.size(); ++i) append_events(block[i], first + i, events);
+      for (const auto& e : events) {
+        if (!finished && e.type == "task-succeeded") continue;
+        out.clear();
+        tracker.on_event(e, clock_at(e.timestamp), out);
+      }
+    }
+    const sluice::track::SnapshotTime time{clock_at(kStart + 100), 1'795'498'238'000};
+    std::vector<double> encode_ms;
+    double seal_ms = 0;
+    std::string bytes;
+    for (int round = 0; round < kRounds; ++round) {
+      const double start = sluice::bench::thread_cpu_seconds();
+      bytes = sluice::track::encode_tables_unsealed(tracker, connection, time);
+      encode_ms.push_back((sluice::bench::thread_cpu_seconds() - start) * 1000);
+      const double seal_start = sluice::bench::thread_cpu_seconds();
+      sluice::track::seal_tables(bytes);
+      seal_ms = (sluice::bench::thread_cpu_seconds() - seal_start) * 1000;
+    }
+    std::sort(encode_ms.begin(), encode_ms.end());
+    Tracker restored(options);
+    const double start = sluice::bench::thread_cpu_seconds();
+    const auto result = sluice::track::restore_tables(bytes, {connection}, time, restored);
+    const double restore_ms = (sluice::bench::thread_cpu_seconds() - start) * 1000;
+    std::printf("snapshot: %zu tasks %s: encode %.2f ms (median of %d, max %.2f), checksum %.2f ms, %zu bytes (%zu tasks saved), "
+                "restore %.1f ms\n",
+                tracker.tracked_tasks(), finished ? "all over" : "all in flight", encode_ms[kRounds / 2], kRounds,
+                encode_ms.back(), seal_ms, bytes.size(), result ? result->tasks : 0, restore_ms);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "snapshot") {
+    bench_snapshot();
+    return 0;
+  }
   const std::size_t tasks = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   if (tasks < kBlockTasks || tasks % kBlockTasks != 0) {
     std::fprintf(stderr, "tasks must be a multiple of %zu\n", kBlockTasks);
@@ -270,5 +326,6 @@ int main(int argc, char** argv) {
   report("decode + track (payload -> Ingest)", bench_decode_track(tasks));
   report("serialize (IngestEvent -> JSON)", bench_serialize(tasks));
   bench_memory(tasks);
+  bench_snapshot();
   return 0;
 }

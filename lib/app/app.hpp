@@ -13,6 +13,9 @@
 #include "app/diagnostic_notes.hpp"
 #include "app/pipeline.hpp"
 #include "app/reconciler.hpp"
+#include "app/resend_ring.hpp"
+#include "app/redis_masters.hpp"
+#include "app/table_snapshots.hpp"
 #include "common/asio.hpp"
 #include "config/settings.hpp"
 #include "deliver/deliverer.hpp"
@@ -23,6 +26,7 @@
 #include "observe/metrics.hpp"
 #include "observe/systemd_notifier.hpp"
 #include "source/control_broadcaster.hpp"
+#include "source/leader_lease.hpp"
 #include "source/pubsub_limit_probe.hpp"
 #include "source/queue_poller.hpp"
 #include "source/subscriber.hpp"
@@ -42,8 +46,12 @@ class App {
   // address cannot be bound.
   bool start();
   // Graceful shutdown (first SIGINT/SIGTERM): returns when delivery has
-  // flushed or timed out.
+  // flushed or timed out (SLUICE_SHUTDOWN_TIMEOUT, or `flush_timeout`).
   asio::awaitable<void> shutdown();
+  asio::awaitable<void> shutdown(std::chrono::milliseconds flush_timeout);
+  // Called when the app must end on its own, with the exit code: an HA
+  // leader whose lease another instance took over (kExitLostLease).
+  void on_exit_needed(std::function<void(int)> handler) { exit_needed_ = std::move(handler); }
 
   observe::HealthReport health() const;
 
@@ -51,6 +59,12 @@ class App {
   void on_subscribed();
   void on_worker_signal(source::WorkerSignal signal, std::string_view node);
   void wire_pubsub_limit_probe();
+  // HA: events go to delivery only while the lease holds; a standby keeps
+  // them for the re-send at takeover. Without HA all go to delivery.
+  void route(const track::IngestEvent& event);
+  void on_became_leader();
+  void on_lost_lease();
+  void start_leader_stages();
 
   const config::Settings& settings_;
   observe::Logger& log_;
@@ -58,16 +72,25 @@ class App {
   observe::Metrics& metrics_;
   DiagnosticNotes diagnostics_;
   source::PubsubLimitProbe pubsub_limit_probe_;
+  // SLUICE_HA only. Before sink_: the gated sink reads its deadline.
+  std::unique_ptr<source::LeaderLease> lease_;
+  ResendRing resend_;
   std::unique_ptr<deliver::Sink> sink_;
+  RedisMasters masters_;  // sentinel://: the master every Redis user follows
   DeliveryThread delivery_;
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;
   Pipeline pipeline_;
   Reconciler reconciler_;
+  TableSnapshots snapshots_;
   source::Subscriber subscriber_;
   observe::SystemdNotifier notifier_;
   std::optional<observe::HealthServer> health_server_;
   bool ready_notified_ = false;
+  bool leader_stages_started_ = false;
+  std::function<void(int)> exit_needed_;
+  observe::Counter* resent_ = nullptr;
+  observe::Counter* resend_overflow_ = nullptr;
 };
 
 // The sink the settings ask for, or why it cannot be built (e.g. an

@@ -16,6 +16,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 64;
 inline constexpr int kExitFailure = 1;  // --healthcheck: not healthy; a second stop signal: exit unflushed
 inline constexpr int kExitCannotStart = 70;   // EX_SOFTWARE: valid settings, yet it could not start
+inline constexpr int kExitLostLease = 75;  // EX_TEMPFAIL: an HA leader another instance took over from; restart it
 inline constexpr int kExitConfig = 78;
 
 struct CliStreams {

@@ -61,11 +61,20 @@ int run_daemon(const config::Settings& settings) {
   log.log(observe::Level::info, "sluiced started", {{"version", SLUICE_VERSION}});
   asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;
+  int exit_code = kExitOk;
+  // An HA leader that lost its lease: nothing it still holds may be sent
+  // (the lease gates it), so the flush only counts what is dropped.
+  app.on_exit_needed([&](int code) {
+    if (stopping) return;
+    stopping = true;
+    exit_code = code;
+    asio::co_spawn(io, app.shutdown(std::chrono::milliseconds(0)), [&io](std::exception_ptr) { io.stop(); });
+  });
   watch_signals(signals, app, io, log, stopping);
   asio::signal_set hangups(io, SIGHUP);
   ignore_hangups(hangups, log);
   io.run();
-  return 0;
+  return exit_code;
 }
 
 }  // namespace sluice::app

@@ -63,6 +63,8 @@ class Pipeline {
   void stop();
 
   std::optional<Clock::time_point> last_event_at() const { return last_event_at_; }
+  // For the table snapshots (table_snapshots.hpp).
+  track::Tracker& tracker() { return tracker_; }
 
  private:
   void signal_worker(const decode::CeleryEvent& event);

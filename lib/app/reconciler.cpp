@@ -45,7 +45,8 @@ const char* to_string(LookupResult result) {
 }
 
 Reconciler::Reconciler(asio::any_io_executor executor, const config::Settings& settings, observe::Metrics& metrics,
-                       observe::Logger& log, Pipeline& pipeline, WarningHandler on_warning)
+                       observe::Logger& log, Pipeline& pipeline, WarningHandler on_warning,
+                       std::shared_ptr<redis::MasterLocator> backend_master)
     : log_(log),
       pipeline_(pipeline),
       on_warning_(std::move(on_warning)),
@@ -55,6 +56,7 @@ Reconciler::Reconciler(asio::any_io_executor executor, const config::Settings& s
   stale_ = &metrics.gauge("sluiced_stale_jobs",
                           "Jobs not final with no event for SLUICE_RECONCILE_AFTER (at the last scan)");
   if (auto options = source::ResultReaderOptions::from_settings(settings)) {
+    options->connect.master = std::move(backend_master);
     reader_.emplace(executor, std::move(*options), log, [this](std::vector<source::Lookup>&& lookups) {
       on_lookups(std::move(lookups));
     });

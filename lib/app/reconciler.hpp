@@ -10,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,10 @@ class Reconciler {
  public:
   using WarningHandler = std::function<void(const std::optional<Warning>&)>;
 
+  // `backend_master`: where a sentinel:// result backend's master is (else null).
   Reconciler(asio::any_io_executor executor, const config::Settings& settings, observe::Metrics& metrics,
-             observe::Logger& log, Pipeline& pipeline, WarningHandler on_warning);
+             observe::Logger& log, Pipeline& pipeline, WarningHandler on_warning,
+             std::shared_ptr<redis::MasterLocator> backend_master = nullptr);
   Reconciler(const Reconciler&) = delete;
   Reconciler& operator=(const Reconciler&) = delete;
 

@@ -60,6 +60,22 @@ std::string control_character_error(const Chosen& chosen) {
          " contains a control character (value hidden): remove it; values are one line of printable text";
 }
 
+// sentinel:// needs the master's name; the sentinel settings mean nothing
+// without a sentinel:// URL.
+void check_sentinel(const Settings& s, std::vector<std::string>& errors, std::vector<std::string>& warnings) {
+  const bool backend_sentinel = s.result_backend && s.result_backend->uses_sentinel();
+  if ((s.redis.uses_sentinel() || backend_sentinel) && s.sentinel_master.empty()) {
+    errors.push_back(
+        "SLUICE_REDIS_SENTINEL_MASTER is required with a sentinel:// URL: set it to the master name Celery "
+        "uses (broker_transport_options master_name)");
+  }
+  if (s.redis.uses_sentinel() || backend_sentinel) return;
+  if (!s.sentinel_master.empty() || !s.sentinel_username.empty() || !s.sentinel_password.empty() ||
+      s.sentinel_tls || s.master_tls) {
+    warnings.push_back("SLUICE_REDIS_SENTINEL_* and SLUICE_REDIS_MASTER_TLS are ignored: no URL is sentinel://");
+  }
+}
+
 // Rules that involve more than one setting.
 void check_combinations(const Settings& s, std::vector<std::string>& errors,
                         std::vector<std::string>& warnings) {
@@ -80,10 +96,15 @@ void check_combinations(const Settings& s, std::vector<std::string>& errors,
     errors.push_back("SLUICE_RECONNECT_MIN is larger than SLUICE_RECONNECT_MAX: make the first "
                      "reconnect delay at most the longest one");
   }
-  if (s.redis.transport != RedisUrl::Transport::tls &&
-      !(s.redis_ca_file.empty() && s.redis_cert_file.empty() && s.redis_key_file.empty())) {
-    warnings.push_back("SLUICE_REDIS_CA_FILE/CERT_FILE/KEY_FILE are ignored: SLUICE_REDIS_URL is not rediss://");
+  const bool redis_tls = s.redis.uses_sentinel() ? (s.sentinel_tls || s.master_tls)
+                                                 : s.redis.transport == RedisUrl::Transport::tls;
+  if (!redis_tls && !(s.redis_ca_file.empty() && s.redis_cert_file.empty() && s.redis_key_file.empty())) {
+    warnings.push_back(s.redis.uses_sentinel()
+                           ? "SLUICE_REDIS_CA_FILE/CERT_FILE/KEY_FILE are ignored: neither SLUICE_REDIS_SENTINEL_TLS "
+                             "nor SLUICE_REDIS_MASTER_TLS is on"
+                           : "SLUICE_REDIS_CA_FILE/CERT_FILE/KEY_FILE are ignored: SLUICE_REDIS_URL is not rediss://");
   }
+  check_sentinel(s, errors, warnings);
   if (s.redis_cert_file.empty() != s.redis_key_file.empty()) {
     errors.push_back("SLUICE_REDIS_CERT_FILE and SLUICE_REDIS_KEY_FILE must be set together: "
                      "a client certificate needs its private key");

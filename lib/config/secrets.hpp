@@ -8,7 +8,7 @@
 
 namespace sluice::config {
 
-// The API key and the Redis password, as configured (empty ones left out).
+// The API key and the Redis passwords (broker, sentinels, result backend), as configured (empty ones left out).
 std::vector<std::string> secret_values(const Settings& settings);
 
 // A Redactor that knows them.

@@ -55,7 +55,8 @@ std::optional<Problem> apply_redis_url(Settings& s, std::string_view text) {
   auto url = parse_redis_url(text);
   if (!url) {
     return Problem{"is not a valid Redis URL: " + url.error(),
-                   "use redis://[user:password@]host[:port][/db], rediss://… or unix:///path?db=N"};
+                   "use redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N or "
+                   "sentinel://[:password@]host[:port][;sentinel://host[:port]…][/db]"};
   }
   s.redis = *url;
   return std::nullopt;
@@ -68,8 +69,9 @@ std::optional<Problem> apply_result_backend(Settings& s, std::string_view text) 
     return std::nullopt;
   }
   const auto scheme = text.substr(0, text.find("://"));
-  if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
-    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss:// and unix:// backends)",
+  if (scheme != "redis" && scheme != "rediss" && scheme != "unix" && scheme != "sentinel") {
+    return Problem{"is not a Redis result backend (sluiced reads only redis://, rediss://, unix:// and "
+                   "sentinel:// backends)",
                    "leave it empty (off) unless Celery's result_backend is Redis"};
   }
   auto url = parse_redis_url(text);
@@ -169,8 +171,9 @@ std::vector<SettingSpec> build_table() {
 
   const std::string redis = "Redis broker";
   add({"redis-url", "SLUICE_REDIS_URL", "redis://localhost:6379/0",
-       "Broker URL: redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N", redis,
-       apply_redis_url, false, false, masked_url_display});
+       "Broker URL: redis://[user:password@]host[:port][/db], rediss://…, unix:///path?db=N, or "
+       "sentinel://[:password@]host[:port][;sentinel://…][/db]",
+       redis, apply_redis_url, false, false, masked_url_display});
   add({"redis-ca-file", "SLUICE_REDIS_CA_FILE", "", "CA bundle (PEM) for rediss:// (default: system store)",
        redis, text_field(&Settings::redis_ca_file)});
   add({"redis-cert-file", "SLUICE_REDIS_CERT_FILE", "", "Client certificate (PEM) for rediss://", redis,
@@ -186,6 +189,25 @@ std::vector<SettingSpec> build_table() {
   add({"max-message-bytes", "SLUICE_MAX_MESSAGE_BYTES", "16MiB",
        "Larger pub/sub messages are dropped and counted", redis,
        byte_size_field(&Settings::max_message_bytes, 1024, 512 * kMiB)});
+
+  const std::string sentinel = "Redis Sentinel (sentinel:// URLs)";
+  add({"redis-sentinel-master", "SLUICE_REDIS_SENTINEL_MASTER", "",
+       "Name of the monitored master (Celery's broker_transport_options master_name); required with "
+       "sentinel://",
+       sentinel, text_field(&Settings::sentinel_master)});
+  add({"redis-sentinel-username", "SLUICE_REDIS_SENTINEL_USERNAME", "",
+       "ACL user on the sentinels themselves (sentinel_kwargs username); empty = default user", sentinel,
+       text_field(&Settings::sentinel_username)});
+  add({"redis-sentinel-password", "SLUICE_REDIS_SENTINEL_PASSWORD", "",
+       "Password of the sentinels themselves (sentinel_kwargs password); the URL's is the master's", sentinel,
+       text_field(&Settings::sentinel_password), true});
+  add({"redis-sentinel-tls", "SLUICE_REDIS_SENTINEL_TLS", "false",
+       "TLS to the sentinels (sentinel_kwargs ssl); CA and client files from SLUICE_REDIS_CA_FILE etc.",
+       sentinel, bool_field(&Settings::sentinel_tls), false, true});
+  add({"redis-master-tls", "SLUICE_REDIS_MASTER_TLS", "false",
+       "TLS to the master the sentinels name (Celery's broker_use_ssl); its certificate must name the "
+       "address the sentinels announce",
+       sentinel, bool_field(&Settings::master_tls), false, true});
 
   const std::string celery = "Celery";
   add({"event-exchange", "SLUICE_EVENT_EXCHANGE", "celeryev", "Celery event_exchange", celery,
@@ -256,6 +278,20 @@ std::vector<SettingSpec> build_table() {
        duration_field(&Settings::reconcile_after, 1s, 6h)});
   add({"reconcile-rate", "SLUICE_RECONCILE_RATE", "100", "Most result backend lookups per second", reconcile,
        count_field(&Settings::reconcile_rate, 1, 10'000)});
+
+  const std::string ha = "High availability";
+  add({"ha", "SLUICE_HA", "false",
+       "Run as one of an HA pair: only the holder of a lease in the broker sends (writes one key)", ha,
+       bool_field(&Settings::ha), false, true});
+  add({"ha-lease", "SLUICE_HA_LEASE", "10s",
+       "Leadership lease; renewed every third of it, a standby takes over within it", ha,
+       duration_field(&Settings::ha_lease, 1s, 10min)});
+  add({"ha-resend-max-events", "SLUICE_HA_RESEND_MAX_EVENTS", "20000",
+       "Most recent events a standby keeps to re-send at takeover", ha,
+       count_field(&Settings::ha_resend_max_events, 0, 10'000'000)});
+  add({"ha-resend-max-bytes", "SLUICE_HA_RESEND_MAX_BYTES", "8MiB",
+       "Most bytes of recent events a standby keeps to re-send at takeover", ha,
+       byte_size_field(&Settings::ha_resend_max_bytes, 0, 1024 * kMiB)});
 
   const std::string ops = "Operations";
   add({"health-addr", "SLUICE_HEALTH_ADDR", ":8081",

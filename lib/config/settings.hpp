@@ -55,6 +55,15 @@ struct Settings {
   Duration reconnect_max{};
   std::size_t max_message_bytes = 0;
 
+  // Redis Sentinel, for sentinel:// URLs: kombu's master_name, and its
+  // sentinel_kwargs (the sentinels' own credentials and TLS; the URL's
+  // password is the master's). The TLS files above serve both.
+  std::string sentinel_master;
+  std::string sentinel_username;
+  std::string sentinel_password;
+  bool sentinel_tls = false;
+  bool master_tls = false;  // to the master a sentinel names (Celery's broker_use_ssl)
+
   // Celery naming and remote control (docs/celery-protocol.md §2, §7).
   std::string event_exchange;
   std::string control_exchange;
@@ -87,6 +96,12 @@ struct Settings {
   std::string result_keyprefix;            // result_backend_transport_options global_keyprefix
   Duration reconcile_after{};
   std::size_t reconcile_rate = 0;          // lookups per second, at most
+
+  // High availability: a pair (or more) of sluiced, one of them sends.
+  bool ha = false;
+  Duration ha_lease{};                  // leadership lease in the broker
+  std::size_t ha_resend_max_events = 0;  // kept by a standby for the re-send at takeover
+  std::size_t ha_resend_max_bytes = 0;
 
   // Operations.
   std::string health_addr;  // "host:port", ":port" or "off"

@@ -128,6 +128,65 @@ Expected<RedisUrl, std::string> parse_unix_url(std::string_view rest) {
   return url;
 }
 
+constexpr std::uint16_t kSentinelPort = 26379;
+
+Expected<RedisUrl, std::string> parse_tcp_url(std::string_view rest, std::uint16_t default_port) {
+  RedisUrl url;
+  const Authority authority = split_authority(rest);
+  if (authority.userinfo) take_credentials(*authority.userinfo, url);
+  auto host_port = split_host_port(authority.host_port);
+  if (!host_port) return UrlError(host_port.error());
+  url.host = host_port->host;
+  url.port = host_port->port.value_or(default_port);
+  if (authority.path && !authority.path->empty()) {
+    auto db = parse_number(*authority.path, 1'000'000);
+    if (!db) return UrlError("database must be a number after the '/', e.g. redis://host:6379/0");
+    url.db = static_cast<int>(*db);
+  }
+  return url;
+}
+
+// Celery's "sentinel://a:26379;sentinel://b:26379/0". kombu takes the
+// password and db from the first URL; people also write them on every one,
+// or the db after the last. Each may carry them, and where several do they
+// must agree: a list that names two databases or passwords is a mistake.
+Expected<RedisUrl, std::string> parse_sentinel_list(std::string_view text) {
+  RedisUrl out;
+  bool have_db = false;
+  bool have_password = false;
+  std::size_t index = 0;
+  while (!text.empty()) {
+    const auto semicolon = text.find(';');
+    const std::string_view item = text.substr(0, semicolon);
+    text = semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
+    if (semicolon != std::string_view::npos && text.empty()) return UrlError("the sentinel list ends in ';'");
+    ++index;
+    const std::string which = "sentinel URL " + std::to_string(index);
+    if (!item.starts_with("sentinel://")) {
+      return UrlError(which + " must start with sentinel:// (all of the list, separated by ';')");
+    }
+    auto one = parse_tcp_url(item.substr(11), kSentinelPort);
+    if (!one) return UrlError(which + ": " + one.error());
+    const bool names_db = split_authority(item.substr(11)).path.has_value();
+    if (names_db) {
+      if (have_db && one->db != out.db) return UrlError("the sentinel URLs name different databases");
+      out.db = one->db;
+      have_db = true;
+    }
+    if (!one->password.empty() || !one->username.empty()) {
+      if (have_password && (one->password != out.password || one->username != out.username)) {
+        return UrlError("the sentinel URLs carry different credentials");
+      }
+      out.username = one->username;
+      out.password = one->password;
+      have_password = true;
+    }
+    out.sentinels.push_back({one->host, one->port});
+  }
+  if (out.sentinels.empty()) return UrlError("no sentinel address");
+  return out;
+}
+
 }  // namespace
 
 std::string percent_decode(std::string_view text) {
@@ -156,23 +215,12 @@ Expected<RedisUrl, std::string> parse_redis_url(std::string_view text) {
   auto scheme = text.substr(0, scheme_end);
   auto rest = text.substr(scheme_end + 3);
   if (scheme == "unix") return parse_unix_url(rest);
-  RedisUrl url;
-  if (scheme == "rediss") {
-    url.transport = RedisUrl::Transport::tls;
-  } else if (scheme != "redis") {
-    return UrlError("unknown scheme '" + std::string(scheme) + "' (use redis, rediss or unix)");
+  if (scheme == "sentinel") return parse_sentinel_list(text);
+  if (scheme != "redis" && scheme != "rediss") {
+    return UrlError("unknown scheme '" + std::string(scheme) + "' (use redis, rediss, unix or sentinel)");
   }
-  const Authority authority = split_authority(rest);
-  if (authority.userinfo) take_credentials(*authority.userinfo, url);
-  auto host_port = split_host_port(authority.host_port);
-  if (!host_port) return UrlError(host_port.error());
-  url.host = host_port->host;
-  url.port = host_port->port.value_or(6379);
-  if (authority.path && !authority.path->empty()) {
-    auto db = parse_number(*authority.path, 1'000'000);
-    if (!db) return UrlError("database must be a number after the '/', e.g. redis://host:6379/0");
-    url.db = static_cast<int>(*db);
-  }
+  auto url = parse_tcp_url(rest, 6379);
+  if (url && scheme == "rediss") url->transport = RedisUrl::Transport::tls;
   return url;
 }
 

@@ -37,7 +37,9 @@ HealthReport assess_health(const HealthFacts& facts, HealthClock::time_point now
   report.buffer_events = facts.buffer_events;
   report.buffer_capacity = facts.buffer_capacity;
   report.last_delivery = facts.last_delivery;
+  report.ha_role = facts.ha_role;
   report.warnings = facts.warnings;
+  report.sentinel = facts.sentinel;
   report.spool = facts.spool;
   return report;
 }
@@ -66,6 +68,12 @@ std::string render_health_json(const HealthReport& report) {
                     {"events", spool.events}, {"writable", spool.writable}};
   }
   doc["last_delivery"] = report.last_delivery;
+  if (!report.ha_role.empty()) doc["role"] = report.ha_role;
+  if (report.sentinel) {
+    doc["sentinel"] = {{"master", report.sentinel->master.empty() ? nlohmann::ordered_json(nullptr)
+                                                                  : nlohmann::ordered_json(report.sentinel->master)},
+                       {"failovers", report.sentinel->failovers}};
+  }
   doc["version"] = report.version;
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -17,6 +17,14 @@ namespace sluice::observe {
 
 using HealthClock = std::chrono::steady_clock;
 
+// The Redis master in use when the broker URL is sentinel://.
+struct SentinelHealth {
+  std::string master;          // "host:port"; empty until one is confirmed
+  std::uint64_t failovers = 0;  // times sluiced followed the master to another node
+
+  bool operator==(const SentinelHealth&) const = default;
+};
+
 // The on-disk spool's level, as /health shows it.
 struct SpoolFill {
   std::uint64_t bytes = 0;
@@ -38,7 +46,9 @@ struct HealthFacts {
   std::optional<HealthClock::time_point> failing_since;
   int rejected_status = 0;  // 401/403/404 from the API (docs/ingest-contract.md §3); 0 = none
   std::vector<Warning> warnings;  // active diagnostics (README "Diagnostics")
+  std::optional<SentinelHealth> sentinel;
   std::optional<SpoolFill> spool;  // when a spool directory is set
+  std::string ha_role;            // "leader" or "standby" with SLUICE_HA; empty without
 };
 
 struct HealthReport {
@@ -53,7 +63,9 @@ struct HealthReport {
   std::size_t buffer_events = 0;
   std::size_t buffer_capacity = 0;
   std::string last_delivery = "none";
+  std::optional<SentinelHealth> sentinel;  // rendered only for sentinel:// URLs
   std::optional<SpoolFill> spool;
+  std::string ha_role;  // shown as "role" when set
   std::string version = SLUICE_VERSION;
 
   bool operator==(const HealthReport&) const = default;

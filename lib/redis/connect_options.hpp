@@ -7,7 +7,11 @@
 #include "config/url.hpp"
 #include "redis/reply_limits.hpp"
 
+#include <memory>
+
 namespace sluice::redis {
+
+class MasterLocator;
 
 struct ConnectOptions {
   config::RedisUrl url;
@@ -18,6 +22,13 @@ struct ConnectOptions {
   Duration command_timeout{5000};  // one request/response round trip
   std::string client_name;         // CLIENT SETNAME after connecting; empty = none
   ReplyLimits reply_limits;        // larger replies are refused and the connection dropped
+  // sentinel:// URLs: where the master is now (the URL names only the
+  // sentinels). Shared by every connection that must follow the master.
+  std::shared_ptr<MasterLocator> master;
+  // With `master`: a failover leaves this connection open instead of
+  // closing it (the subscriber keeps reading the old master while workers
+  // that have not noticed the failover still publish there).
+  bool outlives_failover = false;
 
   // Commands use the connect timeout too: Settings has one Redis timeout.
   // Replies are bounded by the message size limit (SLUICE_MAX_MESSAGE_BYTES).

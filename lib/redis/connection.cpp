@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "common/host_port.hpp"
 #include "redis/handshake.hpp"
+#include "redis/master_locator.hpp"
+#include "redis/sentinel_replies.hpp"
 #include "redis/reply_reader.hpp"
 #include "redis/stream.hpp"
 
@@ -12,9 +15,10 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
 struct Link {
-  Link(asio::any_io_executor executor, ConnectOptions opts)
-      : options(std::move(opts)), stream(executor), reader(options.reply_limits), timer(executor) {}
+  Link(asio::any_io_executor ex, ConnectOptions opts)
+      : executor(ex), options(std::move(opts)), stream(ex), reader(options.reply_limits), timer(ex) {}
 
+  asio::any_io_executor executor;
   ConnectOptions options;
   Stream stream;
   ReplyReader reader;
@@ -23,6 +27,8 @@ struct Link {
   bool timed_out = false;
   bool closed = false;
   bool closed_by_client = false;
+  bool left_behind = false;             // closed because a sentinel announced another master
+  std::shared_ptr<void> switch_watch;   // keeps the MasterLocator's switch handler alive
   Clock::time_point last_received = Clock::now();
   Clock::time_point reply_started = Clock::now();  // of the reply in progress, if one is
 };
@@ -72,6 +78,7 @@ Failure fail(Link& link, RedisError error) {
 
 RedisError io_error(const Link& link, const error_code& ec, const std::string& during, Duration timeout) {
   const auto where = Stream::describe(link.options.url);
+  if (link.left_behind) return {RedisError::Kind::closed, where + " is no longer the master (a sentinel announced a failover)"};
   if (link.timed_out) {
     return {RedisError::Kind::timeout, during + " " + where + " timed out after " + std::to_string(timeout.count()) + "ms"};
   }
@@ -84,6 +91,10 @@ RedisError io_error(const Link& link, const error_code& ec, const std::string& d
 }
 
 RedisError closed_error(const Link& link) {
+  if (link.left_behind) {
+    return {RedisError::Kind::closed,
+            Stream::describe(link.options.url) + " is no longer the master (a sentinel announced a failover)"};
+  }
   return {RedisError::Kind::closed, "connection to " + Stream::describe(link.options.url) + " is closed"};
 }
 
@@ -135,9 +146,62 @@ asio::awaitable<Expected<std::vector<RedisReply>, RedisError>> exchange(Link& li
 Connection::Connection(asio::any_io_executor executor, ConnectOptions options)
     : link_(std::make_shared<Link>(executor, std::move(options))) {}
 
+namespace {
+
+// sentinel://: the sentinels name the master; this connection goes there.
+asio::awaitable<std::optional<RedisError>> aim_at_master(Link& link) {
+  auto located = co_await link.options.master->locate(link.executor);
+  if (!located) co_return located.error();
+  auto& url = link.options.url;
+  url.host = located->host;
+  url.port = located->port;
+  url.transport = link.options.master->options().master_tls ? config::RedisUrl::Transport::tls
+                                                             : config::RedisUrl::Transport::tcp;
+  co_return std::nullopt;
+}
+
+// The node a sentinel named may already be a replica (a failover under
+// way, or a stale answer): ROLE tells. A user whose ACL refuses ROLE gets
+// the sentinels' word for it. While this connection lasts, a failover the
+// sentinels announce closes it.
+asio::awaitable<std::optional<RedisError>> check_master(const std::shared_ptr<Link>& link, Duration timeout) {
+  auto& master = *link->options.master;
+  const config::RedisEndpoint node{link->options.url.host, link->options.url.port};
+  std::vector<CommandArgs> role{CommandArgs{"ROLE"}};
+  auto replies = co_await exchange(*link, std::move(role), timeout);
+  if (!replies) co_return replies.error();
+  if (parse_role(replies->front()) == NodeRole::replica || parse_role(replies->front()) == NodeRole::other) {
+    master.replica_found(node);
+    co_return RedisError{RedisError::Kind::busy, Stream::describe(link->options.url) +
+                                                     " is not the master (ROLE); asking the sentinels again"};
+  }
+  // Named before a failover was announced, reached after it: stale.
+  if (const auto expected = master.expected(); expected && *expected != node) {
+    co_return RedisError{RedisError::Kind::busy, Stream::describe(link->options.url) +
+                                                     " was the master before the failover; asking the sentinels again"};
+  }
+  master.confirmed(node);
+  if (link->options.outlives_failover) co_return std::nullopt;
+  link->switch_watch = master.on_switch([weak = std::weak_ptr<Link>(link), node](const config::RedisEndpoint& to) {
+    auto l = weak.lock();
+    if (!l || to == node || l->closed) return;
+    l->left_behind = true;
+    l->closed = true;
+    l->stream.close();
+  });
+  co_return std::nullopt;
+}
+
+}  // namespace
+
 asio::awaitable<Expected<Connection::Done, RedisError>> Connection::connect() {
   auto link = link_;
   if (link->closed) co_return Failure(closed_error(*link));
+  if (link->options.master) {
+    auto missed = co_await aim_at_master(*link);
+    if (link->closed_by_client) co_return fail(*link, closed_error(*link));
+    if (missed) co_return fail(*link, *missed);
+  }
   const Duration timeout = link->options.connect_timeout;
   Deadline deadline(link, timeout);
   auto failed = co_await link->stream.open(link->options);
@@ -148,6 +212,10 @@ asio::awaitable<Expected<Connection::Done, RedisError>> Connection::connect() {
     auto replies = co_await exchange(*link, commands, timeout);
     if (!replies) co_return Failure(replies.error());
     if (auto refused = check_handshake(url, commands, *replies)) co_return fail(*link, *refused);
+  }
+  if (link->options.master) {
+    auto refused = co_await check_master(link, timeout);
+    if (refused) co_return fail(*link, *refused);
   }
   co_return Done{};
 }
@@ -214,6 +282,8 @@ void Connection::close() {
 }
 
 bool Connection::is_open() const { return !link_->closed; }
+
+const ConnectOptions& Connection::options() const { return link_->options; }
 
 Clock::time_point Connection::last_received() const { return link_->last_received; }
 

@@ -61,6 +61,9 @@ class Connection {
   // Aborts pending operations; they return a `closed` error. Idempotent.
   void close();
   bool is_open() const;
+  // What it was opened with; for a sentinel:// URL the url names the master
+  // it reached (host and port) once connect() succeeded.
+  const ConnectOptions& options() const;
   // When bytes last arrived (keepalive decisions).
   std::chrono::steady_clock::time_point last_received() const;
   // When the read that began the reply still in progress arrived; nothing

@@ -28,6 +28,14 @@ Stream::Stream(asio::any_io_executor executor) : executor_(executor), resolver_(
 std::string Stream::describe(const config::RedisUrl& url) {
   using T = config::RedisUrl::Transport;
   if (url.transport == T::unix_socket) return "unix://" + url.socket_path;
+  if (url.uses_sentinel() && url.host.empty()) {  // the master is not known yet
+    std::string out = "sentinel://";
+    for (std::size_t i = 0; i < url.sentinels.size(); ++i) {
+      if (i > 0) out += ',';
+      out += host_and_port(url.sentinels[i].host, url.sentinels[i].port);
+    }
+    return out;
+  }
   return (url.transport == T::tls ? "rediss://" : "redis://") + host_and_port(url.host, url.port);
 }
 

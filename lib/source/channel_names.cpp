@@ -21,15 +21,24 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 
 }  // namespace
 
-std::string fanout_key_prefix(const config::Settings& settings) {
+namespace {
+
+// The fanout prefix as configured, {db} not filled in yet.
+std::string raw_fanout_prefix(const config::Settings& settings) {
   const std::string mode = lower(settings.fanout_prefix);
-  std::string prefix;
-  if (mode == "true") {
-    prefix = "/{db}.";
-  } else if (mode != "false") {
-    prefix = settings.fanout_prefix;
-  }
-  return settings.global_keyprefix + replace_all(prefix, "{db}", std::to_string(settings.redis.db));
+  if (mode == "true") return "/{db}.";
+  if (mode == "false") return "";
+  return settings.fanout_prefix;
+}
+
+}  // namespace
+
+std::string unfilled_fanout_key_prefix(const config::Settings& settings) {
+  return settings.global_keyprefix + raw_fanout_prefix(settings);
+}
+
+std::string fanout_key_prefix(const config::Settings& settings) {
+  return settings.global_keyprefix + replace_all(raw_fanout_prefix(settings), "{db}", std::to_string(settings.redis.db));
 }
 
 std::string publish_channel(const config::Settings& settings, std::string_view exchange,
@@ -60,11 +69,20 @@ std::string escape_glob(std::string_view literal) {
 }
 
 ChannelNames channel_names(const config::Settings& settings) {
-  const std::string exact = escape_glob(fanout_key_prefix(settings) + settings.event_exchange);
-  const std::string suffixed = exact + "/*";
+  std::vector<std::string> prefixes{fanout_key_prefix(settings)};
+  const std::string unfilled = unfilled_fanout_key_prefix(settings);
+  if (settings.redis.uses_sentinel() && unfilled != prefixes.front()) {
+    prefixes.push_back(unfilled);
+  }
   ChannelNames out;
-  out.event_patterns = settings.fanout_patterns ? std::vector{suffixed, exact} : std::vector{exact, suffixed};
-  out.pidbox_channel = fanout_key_prefix(settings) + settings.control_exchange + ".pidbox";
+  for (const auto& prefix : prefixes) {
+    const std::string exact = escape_glob(prefix + settings.event_exchange);
+    const std::string suffixed = exact + "/*";
+    out.event_patterns.push_back(settings.fanout_patterns ? suffixed : exact);
+    out.event_patterns.push_back(settings.fanout_patterns ? exact : suffixed);
+    out.pidbox_channels.push_back(prefix + settings.control_exchange + ".pidbox");
+  }
+  out.pidbox_channel = out.pidbox_channels.front();
   return out;
 }
 

@@ -19,6 +19,13 @@ struct ChannelNames {
   std::vector<std::string> event_patterns;
   // K+P+control_exchange+".pidbox": PUBLISH target of enable_events/heartbeat.
   std::string pidbox_channel;
+  // Every PUBLISH target, pidbox_channel first. On Sentinel (a sentinel://
+  // URL) kombu before 5.4.0 never filled in {db}: its workers publish events
+  // on "/{db}.celeryev/…" and listen on "/{db}.celery.pidbox", literally, and
+  // later ones use the number. event_patterns then cover both spellings and
+  // this names both pidbox channels, so workers on either side are seen and
+  // reached (docs/celery-protocol.md §2.3).
+  std::vector<std::string> pidbox_channels;
 
   bool operator==(const ChannelNames&) const = default;
 };
@@ -28,6 +35,8 @@ ChannelNames channel_names(const config::Settings& settings);
 // K + P: global_keyprefix, then the fanout prefix ("/{db}." for "true", ""
 // for "false", else the custom text) with {db} replaced by the broker db.
 std::string fanout_key_prefix(const config::Settings& settings);
+// The same with {db} left as it is: kombu's Sentinel transport before 5.4.0.
+std::string unfilled_fanout_key_prefix(const config::Settings& settings);
 
 // The channel kombu PUBLISHes to on a fanout exchange (§2.1).
 std::string publish_channel(const config::Settings& settings, std::string_view exchange,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/uuid.hpp"
+#include "redis/master_locator.hpp"
 #include "source/channel_names.hpp"
 #include "source/pidbox_message.hpp"
 
@@ -18,13 +19,39 @@ BroadcastOptions BroadcastOptions::from_settings(const config::Settings& setting
   out.connect = redis::ConnectOptions::from_settings(settings);
   out.connect.client_name = "sluiced-control";
   out.enabled = settings.enable_events;
-  out.pidbox_channel = channel_names(settings).pidbox_channel;
+  const ChannelNames names = channel_names(settings);
+  out.pidbox_channel = names.pidbox_channel;
+  out.pidbox_channels = names.pidbox_channels;
   out.pidbox_exchange = settings.control_exchange + ".pidbox";
   out.timing.slow = settings.enable_events_interval;
   out.retry_min = settings.reconnect_min;
   out.retry_max = settings.reconnect_max;
   return out;
 }
+
+namespace {
+
+// One reply per method from its PUBLISHes to `channels` channels: the
+// receivers added up (a worker listens on one spelling only), or the first
+// refusal.
+std::vector<redis::RedisReply> per_method(std::vector<redis::RedisReply> replies, std::size_t channels) {
+  std::vector<redis::RedisReply> out;
+  for (std::size_t first = 0; first + channels <= replies.size(); first += channels) {
+    std::int64_t receivers = 0;
+    std::optional<redis::RedisReply> refused;
+    for (std::size_t i = first; i < first + channels; ++i) {
+      if (replies[i].is_error()) {
+        if (!refused) refused = std::move(replies[i]);
+        continue;
+      }
+      receivers += replies[i].as_integer().value_or(0);
+    }
+    out.push_back(refused ? std::move(*refused) : redis::RedisReply::integer(receivers));
+  }
+  return out;
+}
+
+}  // namespace
 
 ControlBroadcaster::ControlBroadcaster(asio::any_io_executor executor, BroadcastOptions options,
                                        observe::Logger& log, observe::Metrics& metrics, std::uint64_t seed)
@@ -36,7 +63,11 @@ ControlBroadcaster::ControlBroadcaster(asio::any_io_executor executor, Broadcast
       backoff_(options_.retry_min, options_.retry_max),
       wake_timer_(executor),
       schedule_(options_.timing, SteadyClock::now()) {
-  if (!options_.enabled) return;  // read-only mode: not even a metric that suggests otherwise
+  if (options_.pidbox_channels.empty()) options_.pidbox_channels.push_back(options_.pidbox_channel);
+  if (!options_.enabled) return;
+  if (options_.connect.master) {
+    master_switch_ = options_.connect.master->on_switch([this](const config::RedisEndpoint&) { wake_timer_.cancel(); });
+  }  // read-only mode: not even a metric that suggests otherwise
   errors_ = &metrics.counter("sluiced_control_broadcast_errors_total",
                              "Remote-control broadcasts (enable_events, heartbeat) that could not be published");
   unreached_ = &metrics.counter("sluiced_control_broadcast_unreached_total",
@@ -170,10 +201,13 @@ asio::awaitable<Expected<std::vector<redis::RedisReply>, redis::RedisError>> Con
   std::vector<redis::CommandArgs> batch;
   for (const auto& method : methods) {
     const PidboxBroadcast broadcast{method, options_.pidbox_exchange, ++clock_, expires, random_uuid4(rng_)};
-    batch.push_back({"PUBLISH", options_.pidbox_channel, pidbox_message(broadcast)});
+    const std::string message = pidbox_message(broadcast);
+    for (const auto& channel : options_.pidbox_channels) batch.push_back({"PUBLISH", channel, message});
   }
   redis::Connection connection = *connection_;
-  co_return co_await connection.commands(std::move(batch));
+  auto replies = co_await connection.commands(std::move(batch));
+  if (!replies) co_return replies;
+  co_return per_method(std::move(*replies), options_.pidbox_channels.size());
 }
 
 void ControlBroadcaster::note_failure(const std::string& error) {

@@ -32,6 +32,9 @@ struct BroadcastOptions {
   redis::ConnectOptions connect;
   bool enabled = true;
   std::string pidbox_channel;   // PUBLISH target, e.g. "/0.celery.pidbox"
+  // Every PUBLISH target, pidbox_channel first: on Sentinel also kombu's
+  // old literal "/{db}.celery.pidbox" (channel_names.hpp).
+  std::vector<std::string> pidbox_channels;
   std::string pidbox_exchange;  // delivery_info.exchange, e.g. "celery.pidbox"
   EnableEventsTiming timing;    // timing.slow: SLUICE_ENABLE_EVENTS_INTERVAL
   Duration retry_min{100};
@@ -89,6 +92,7 @@ class ControlBroadcaster {
   Backoff backoff_;
   asio::steady_timer wake_timer_;
   std::optional<redis::Connection> connection_;
+  std::shared_ptr<void> master_switch_;  // sentinel://: a failover ends a retry delay
   redis::ConnectedHook on_connected_;
   std::function<void()> on_enable_published_;
   std::function<void(const std::string&)> on_reached_;

@@ -4,6 +4,8 @@
 #include <mutex>
 
 #include "source/channel_names.hpp"
+#include "common/host_port.hpp"
+#include "redis/master_locator.hpp"
 #include "redis/stream.hpp"
 #include "source/keepalive.hpp"
 
@@ -23,6 +25,7 @@ SubscriberOptions SubscriberOptions::from_settings(const config::Settings& setti
   SubscriberOptions out;
   out.connect = redis::ConnectOptions::from_settings(settings);
   out.connect.client_name = "sluiced-events";
+  out.connect.outlives_failover = true;  // drained, see on_failover()
   out.patterns = channel_names(settings).event_patterns;
   out.reconnect_min = settings.reconnect_min;
   out.reconnect_max = settings.reconnect_max;
@@ -44,6 +47,30 @@ Subscriber::Subscriber(asio::any_io_executor executor, SubscriberOptions options
       drop_log_limit_(std::chrono::minutes(1)),
       link_log_limit_(std::chrono::minutes(1)) {
   register_metrics(metrics);
+  // The new master is known now: waiting out the backoff would only
+  // prolong the gap in events.
+  if (options_.connect.master) {
+    master_switch_ =
+        options_.connect.master->on_switch([this](const config::RedisEndpoint& to) { on_failover(to); });
+  }
+}
+
+// Workers move to the new master only when their connection breaks: on a
+// SENTINEL FAILOVER the old master keeps serving them until the sentinels
+// turn it into a replica (and drop its clients), up to ~10 s later. So the
+// session on the old master is kept and read until it ends, while a new
+// loop subscribes on the new master at once: events published on either
+// node arrive. (A message is published on one node; the old one is no
+// replica while the drained session lasts, so nothing arrives twice.)
+void Subscriber::on_failover(const config::RedisEndpoint& new_master) {
+  retry_timer_.cancel();  // a loop waiting to reconnect tries again now
+  if (stopping_ || !session_node_ || *session_node_ == new_master || !connection_) return;
+  draining_.push_back(*connection_);
+  log_.log(Level::info, "redis master moved; subscribing there, reading the old one until it closes",
+           {{"old", redis::Stream::describe(connection_->options().url)},
+            {"new", host_and_port(new_master.host, new_master.port)}});
+  record_end(RedisError{RedisError::Kind::closed, "a sentinel announced a new master"});
+  spawn_loop();
 }
 
 void Subscriber::register_metrics(observe::Metrics& m) {
@@ -61,8 +88,10 @@ void Subscriber::register_metrics(observe::Metrics& m) {
                    });
 }
 
-void Subscriber::start() {
-  asio::co_spawn(executor_, run(), [this](std::exception_ptr failure) {
+void Subscriber::start() { spawn_loop(); }
+
+void Subscriber::spawn_loop() {
+  asio::co_spawn(executor_, run(++loop_), [this](std::exception_ptr failure) {
     if (!failure) return;
     log_.log(Level::error, "redis subscriber failed (bug); stopping");
     std::rethrow_exception(failure);  // a bug, not a broker condition: let the daemon exit
@@ -77,6 +106,7 @@ void Subscriber::halt() {
   stopping_ = true;
   retry_timer_.cancel();
   if (connection_) connection_->close();
+  for (auto& old : draining_) old.close();
 }
 
 SubscriberState Subscriber::state() const {
@@ -89,9 +119,14 @@ bool Subscriber::finished() const {
   return shared_->finished;
 }
 
-asio::awaitable<void> Subscriber::run() {
+asio::awaitable<void> Subscriber::run(std::uint64_t loop) {
   while (!stopping_) {
     const RedisError ended = co_await attempt();
+    if (loop != loop_) {  // retired by a failover: its drained session has ended
+      std::erase_if(draining_, [](const redis::Connection& old) { return !old.is_open(); });
+      if (!stopping_) log_.log(Level::info, "the old redis master's subscription ended", {{"error", ended.message}});
+      co_return;
+    }
     if (stopping_) break;
     record_end(ended);
     co_await pause();
@@ -118,6 +153,7 @@ asio::awaitable<RedisError> Subscriber::attempt() {
 
 void Subscriber::record_end(const RedisError& ended) {
   connection_.reset();
+  session_node_.reset();
   connected_->set(0);
   const std::lock_guard lock(shared_->mutex);
   auto& status = shared_->status;
@@ -151,6 +187,10 @@ asio::awaitable<void> Subscriber::pause() {
 asio::awaitable<RedisError> Subscriber::session(redis::Connection connection) {
   auto refused = co_await confirm_subscription(connection);
   if (refused) co_return *refused;
+  if (options_.connect.master) {
+    const auto& url = connection.options().url;
+    session_node_ = config::RedisEndpoint{url.host, url.port};
+  }
   {
     const std::lock_guard lock(shared_->mutex);
     const auto change = shared_->status.subscribed(SteadyClock::now());
@@ -224,7 +264,8 @@ void Subscriber::handle(redis::PubSubPush&& push) {
 }
 
 void Subscriber::note(LinkStatus::Note note, const RedisError* ended) {
-  const std::string where = redis::Stream::describe(options_.connect.url);
+  // The node itself once connected (with sentinel:// the URL names only the sentinels).
+  const std::string where = redis::Stream::describe(connection_ ? connection_->options().url : options_.connect.url);
   const std::string error = ended ? ended->message : std::string();
   // A link that flaps (a server that drops every subscription at once) must
   // not write two lines per reconnect: one per minute and kind, with a count.

@@ -77,10 +77,14 @@ class Subscriber {
  private:
   struct Shared;  // state read by /health and /metrics, shared with the metric callback
 
-  asio::awaitable<void> run();
+  // One loop of attempts; a failover retires it (it drains its session)
+  // and starts the next one on the new master.
+  asio::awaitable<void> run(std::uint64_t loop);
+  void spawn_loop();
   // One connection's life: connect, subscribe, read until it ends; why it ended.
   asio::awaitable<redis::RedisError> attempt();
   asio::awaitable<redis::RedisError> session(redis::Connection connection);
+  void on_failover(const config::RedisEndpoint& new_master);
   asio::awaitable<std::optional<redis::RedisError>> confirm_subscription(redis::Connection& connection);
   asio::awaitable<void> pause();
   void record_end(const redis::RedisError& ended);
@@ -99,6 +103,10 @@ class Subscriber {
   ReconnectPolicy policy_;
   asio::steady_timer retry_timer_;
   std::optional<redis::Connection> connection_;  // the current one, for halt() to close
+  std::shared_ptr<void> master_switch_;          // sentinel://: failovers are followed at once
+  std::uint64_t loop_ = 0;                       // the current loop; older ones drain the old master
+  std::optional<config::RedisEndpoint> session_node_;  // sentinel://: where the current session reads
+  std::vector<redis::Connection> draining_;      // sessions on old masters, read until they end
   std::shared_ptr<Shared> shared_;
   bool stopping_ = false;
   observe::LogRateLimiter drop_log_limit_;

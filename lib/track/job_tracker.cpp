@@ -119,6 +119,42 @@ ReconcileResult JobTracker::reconcile(std::string_view uuid, const BackendOutcom
   return is_terminal(after.phase) ? ReconcileResult::finished : ReconcileResult::advanced;
 }
 
+void JobTracker::restore(const SavedTask& task) {
+  if (task.id.empty() || table_.peek(task.id) != nullptr) return;
+  TaskRecord& record = table_.find_or_insert(task.id);
+  StringPool& pool = table_.strings();
+  const auto set = [&pool](StringPool::Id& slot, std::optional<std::string_view> text) {
+    if (text) pool.assign(slot, *text);
+  };
+  set(record.name, task.name);
+  set(record.queue, task.queue);
+  set(record.worker, task.worker);
+  set(record.exchange, task.exchange);
+  set(record.routing_key, task.routing_key);
+  record.created_ms = task.created_ms;
+  record.started_ms = task.started_ms;
+  record.attempt = task.attempt;
+  record.seen_s = static_cast<std::uint16_t>(now_s_ - task.idle_s);
+  record.phase = task.phase;
+  record.sent_state = task.sent_state;
+  record.has_sent = task.has_sent;
+  record.created_by_sent = task.created_by_sent;
+  record.jumped = task.jumped;
+  record.stale = task.stale;
+  // A parent or root: its kind, and its bytes in TaskExtras if it has any.
+  const auto restore_ref = [&](const SavedRef& saved, UuidBytes TaskExtras::*in_extras) {
+    if (saved.kind == RefKind::none || saved.kind == RefKind::self) return saved.kind;
+    UuidBytes bytes{};
+    const RefKind kind = store_ref(saved.text, task.id, bytes, pool);
+    if (stores_bytes(kind)) table_.ensure_extras(record).*in_extras = bytes;
+    return kind;
+  };
+  record.parent_kind = restore_ref(task.parent, &TaskExtras::parent);
+  record.root_kind = restore_ref(task.root, &TaskExtras::root);
+  if (task.eta_ms != kNoTime) table_.ensure_extras(record).eta_ms = task.eta_ms;
+  if (task.expires_ms != kNoTime) table_.ensure_extras(record).expires_ms = task.expires_ms;
+}
+
 std::optional<TaskView> JobTracker::view(std::string_view uuid) const {
   const TaskRecord* record = table_.peek(utf8::truncate(uuid, limits::kExternalId));
   if (record == nullptr) return std::nullopt;

@@ -12,6 +12,7 @@
 #include "decode/celery_event.hpp"
 #include "track/event_kind.hpp"
 #include "track/ingest_event.hpp"
+#include "track/saved_tables.hpp"
 #include "track/stale_jobs.hpp"
 #include "track/task_table.hpp"
 
@@ -60,6 +61,11 @@ class JobTracker {
   // Applies what the result backend recorded for `uuid`, as the Celery event
   // it stands for, marked with extensions.source = "result_backend".
   ReconcileResult reconcile(std::string_view uuid, const BackendOutcome& outcome, std::vector<IngestEvent>& out);
+
+  // A task of a previous run's snapshot, back in the table as it was
+  // (the most recently used); emits nothing. A task already known is kept.
+  void restore(const SavedTask& task);
+  const TaskTable& table() const { return table_; }
 
   std::optional<TaskView> view(std::string_view uuid) const;
   std::size_t size() const { return table_.size(); }

@@ -29,6 +29,15 @@ class StringPool {
   std::string_view view(Id id) const;  // "" for 0
   std::optional<Id> find(std::string_view text) const;
   std::size_t size() const { return index_.size(); }
+  // Every id ever handed out is below this.
+  Id id_bound() const { return static_cast<Id>(entries_.size() + 1); }
+  // Every live string with its id, in id order (table_snapshot.hpp).
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].refs > 0) visit(static_cast<Id>(i + 1), std::string_view(entries_[i].text));
+    }
+  }
 
  private:
   struct Entry {

@@ -43,6 +43,12 @@ class TaskTable {
   // Records by slot, 0 .. size()-1, all live (a full table reuses the
   // evicted slot): for scans over every task without touching the LRU.
   TaskRecord& record_at(std::uint32_t slot) { return at(slot); }
+  // Every record, least recently used first: inserting them again in this
+  // order gives back the same LRU order (table_snapshot.hpp).
+  template <class Visit>
+  void for_each_oldest_first(Visit&& visit) const {
+    for (std::uint32_t slot = tail_; slot != kNil; slot = at(slot).lru_prev) visit(at(slot));
+  }
 
   StringPool& strings() { return strings_; }
   const StringPool& strings() const { return strings_; }

@@ -126,6 +126,11 @@ ReconcileResult Tracker::on_reconciled(std::string_view uuid, const BackendOutco
   return result;
 }
 
+void Tracker::restore(const SavedTask& task, Clock::time_point now) {
+  jobs_.set_arrival(coarse_seconds(now));
+  jobs_.restore(task);
+}
+
 TrackerCounters Tracker::counters() const {
   TrackerCounters counters = counters_;
   counters.late_events = jobs_.late_events();

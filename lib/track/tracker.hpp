@@ -77,6 +77,15 @@ class Tracker {
   WorkerCounts workers_by_state() const { return workers_.counts(); }
 
   std::optional<TaskView> task(std::string_view uuid) const { return jobs_.view(uuid); }
+
+  // The tables for a snapshot, and restoring one (table_snapshot.hpp).
+  // Restoring emits nothing and counts nothing.
+  const JobTracker& jobs() const { return jobs_; }
+  std::vector<SavedWorker> saved_workers(Clock::time_point now) const { return workers_.saved(now); }
+  bool task_sent_expected() const { return sent_.expected(); }
+  void restore(const SavedTask& task, Clock::time_point now);
+  void restore(const SavedWorker& worker, Clock::time_point now) { workers_.restore(worker, now); }
+  void restore_task_sent_expected(bool expected) { sent_.restore(expected); }
   std::optional<Worker> worker(std::string_view node) const { return workers_.view(node); }
 
  private:

@@ -40,6 +40,21 @@ class WorkerStateHold {
   void sent(WorkerState state, Clock::time_point now);
 
   WorkerState reported() const { return reported_; }
+  // What a snapshot keeps (table_snapshot.hpp), and putting it back.
+  struct Saved {
+    WorkerState reported = WorkerState::online;
+    WorkerState reading = WorkerState::online;
+    Clock::time_point reading_since{};
+    std::optional<Clock::time_point> last_change_sent;
+  };
+  Saved saved() const { return {reported_, reading_, reading_since_, last_change_sent_}; }
+  void restore(const Saved& saved) {
+    reported_ = saved.reported;
+    reading_ = saved.reading;
+    reading_since_ = saved.reading_since;
+    last_change_sent_ = saved.last_change_sent;
+  }
+
   // Changes of the reading never sent, since the last call.
   std::uint64_t take_coalesced();
 

@@ -92,9 +92,12 @@ void WorkerTracker::on_tick(Clock::time_point now, std::vector<IngestEvent>& out
       note_deadline(record);
       continue;
     }
-    // Dated on the worker's own clock, like every other event of it.
+    // Dated on the worker's own clock, like every other event of it: the
+    // moment its timeout ran out there, not when this tick happened to run,
+    // so two sluiced of an HA pair date the same event the same way (the
+    // ingest API deduplicates a re-sent event only if it is identical).
     const EpochMillis ts =
-        record.last_sender_ms + std::chrono::duration_cast<std::chrono::milliseconds>(silence).count();
+        record.last_sender_ms + std::chrono::duration_cast<std::chrono::milliseconds>(timeout_of(record)).count();
     set_state(record, WorkerState::offline, ts, now, out);
   }
 }
@@ -128,6 +131,54 @@ std::optional<Worker> WorkerTracker::view(std::string_view node) const {
   auto it = workers_.find(node);
   if (it == workers_.end()) return std::nullopt;
   return it->second.worker;
+}
+
+std::vector<SavedWorker> WorkerTracker::saved(Clock::time_point now) const {
+  std::vector<SavedWorker> all;
+  all.reserve(workers_.size());
+  const auto ago = [now](Clock::time_point then) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - then);
+  };
+  for (const Order* order : {&offline_order_, &live_order_}) {
+    for (std::string_view node : *order) {
+      const Record& record = workers_.find(node)->second;
+      SavedWorker& saved = all.emplace_back();
+      saved.worker = record.worker;
+      saved.freq = record.freq;
+      saved.last_sender_ms = record.last_sender_ms;
+      if (record.last_sent) saved.sent_ago = ago(*record.last_sent);
+      const WorkerStateHold::Saved hold = record.hold.saved();
+      if (hold.last_change_sent) saved.change_sent_ago = ago(*hold.last_change_sent);
+      saved.reported = hold.reported;
+      saved.reading = hold.reading;
+      saved.reading_for = ago(hold.reading_since);
+      saved.known_state = record.known_state;
+      saved.closed = record.closed;
+    }
+  }
+  return all;
+}
+
+void WorkerTracker::restore(const SavedWorker& saved, Clock::time_point now) {
+  const std::string_view node = saved.worker.external_id;
+  if (node.empty() || workers_.contains(node)) return;
+  Record& record = find_or_insert(node, now);
+  const auto before = [now](std::optional<std::chrono::milliseconds> ago) -> std::optional<Clock::time_point> {
+    if (!ago) return std::nullopt;
+    return now - *ago;
+  };
+  record.worker = saved.worker;
+  record.worker.external_id = record.worker.hostname = std::string(node);
+  record.freq = saved.freq;
+  record.last_sender_ms = saved.last_sender_ms;
+  record.last_sent = before(saved.sent_ago);
+  record.hold.restore({saved.reported, saved.reading, now - saved.reading_for, before(saved.change_sent_ago)});
+  record.known_state = saved.known_state;
+  record.closed = saved.closed;
+  if (record.known_state && record.worker.state == WorkerState::offline) {
+    offline_order_.splice(offline_order_.end(), live_order_, record.order);
+  }
+  note_deadline(record);
 }
 
 WorkerTracker::Record& WorkerTracker::find_or_insert(std::string_view node, Clock::time_point now) {

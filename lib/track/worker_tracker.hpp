@@ -18,6 +18,7 @@
 #include "decode/celery_event.hpp"
 #include "track/event_kind.hpp"
 #include "track/ingest_event.hpp"
+#include "track/saved_tables.hpp"
 #include "track/worker_state_hold.hpp"
 
 namespace sluice::track {
@@ -59,6 +60,14 @@ class WorkerTracker {
   std::optional<Clock::time_point> next_deadline() const { return earliest_; }
   WorkerCounts counts() const;
   std::optional<Worker> view(std::string_view node) const;
+
+  // The table for a snapshot at `now`: offline workers first, then the
+  // others, each least recently heard from first (the order restore() needs).
+  std::vector<SavedWorker> saved(Clock::time_point now) const;
+  // A worker of a previous run's snapshot, back as it was; emits nothing. A
+  // live one gets a whole offline timeout from `now` to show a sign of life,
+  // as a restart is no silence of the worker. A worker already known is kept.
+  void restore(const SavedWorker& saved, Clock::time_point now);
   std::uint64_t evictions() const { return evictions_; }
   // worker_state_change events that repeated an unchanged state.
   std::uint64_t refreshes() const { return refreshes_; }

@@ -9,6 +9,7 @@
 
 #include "support/blocking_redis.hpp"
 #include "support/celery_events.hpp"
+#include "support/ingest_env.hpp"
 #include "support/ingest_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/sluiced_daemon.hpp"
@@ -28,14 +29,11 @@ TEST(DailyBudgetE2e, FinalStatesArriveAndTheRestStopsNearTheBudget) {
   RedisServer redis;
   TestIngestServer server(IngestServerOptions{true, pki.server});
   SluicedDaemon daemon("redis://127.0.0.1:" + std::to_string(redis.port()) + "/0",
-                       {{"SLUICE_SINK", "https"},
-                        {"SLUICE_API_KEY", server.api_key()},
-                        {"SLUICE_API_URL", server.base_url()},
-                        {"SLUICE_CA_FILE", pki.ca_file()},
-                        {"SLUICE_FLUSH_INTERVAL", "50ms"},
-                        {"SLUICE_ENABLE_EVENTS", "false"},
-                        {"SLUICE_QUEUE_DEPTH", "false"},
-                        {"SLUICE_DAILY_EVENT_BUDGET", "300"}});
+                       ingest_env(server, pki.ca_file(),
+                                  {{"SLUICE_FLUSH_INTERVAL", "50ms"},
+                                   {"SLUICE_ENABLE_EVENTS", "false"},
+                                   {"SLUICE_QUEUE_DEPTH", "false"},
+                                   {"SLUICE_DAILY_EVENT_BUDGET", "300"}}));
   ASSERT_TRUE(daemon.started()) << daemon.log();
   BlockingRedis publisher("127.0.0.1", redis.port());
   ASSERT_TRUE(wait_until([&] { return publisher.pattern_subscribers() > 0; }, 20s));

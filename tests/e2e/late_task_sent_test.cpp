@@ -16,6 +16,7 @@
 #include "support/blocking_redis.hpp"
 #include "support/celery_worker.hpp"
 #include "support/http_probe.hpp"
+#include "support/ingest_env.hpp"
 #include "support/ingest_server.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/redis_server.hpp"
@@ -61,12 +62,8 @@ TEST(LateTaskSent, EveryJobEventCarriesTheQueue) {
   RedisServer redis;
   TestIngestServer server(IngestServerOptions{true, pki.server});
   SluicedDaemon sluiced("redis://127.0.0.1:" + std::to_string(redis.port()) + "/0",
-                        {{"SLUICE_SINK", "https"},
-                         {"SLUICE_API_KEY", server.api_key()},
-                         {"SLUICE_API_URL", server.base_url()},
-                         {"SLUICE_CA_FILE", pki.ca_file()},
-                         {"SLUICE_CONNECTION_ID", kConnectionId},
-                         {"SLUICE_FLUSH_INTERVAL", "100ms"}});
+                        ingest_env(server, pki.ca_file(),
+                                   {{"SLUICE_CONNECTION_ID", kConnectionId}, {"SLUICE_FLUSH_INTERVAL", "100ms"}}));
   ASSERT_TRUE(sluiced.started()) << sluiced.log();
   BlockingRedis probe("127.0.0.1", redis.port());
   ASSERT_TRUE(wait_until([&] { return probe.pattern_subscribers() > 0; }, 20s)) << sluiced.log();

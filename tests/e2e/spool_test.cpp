@@ -17,6 +17,7 @@
 #include "support/celery_events.hpp"
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/ingest_env.hpp"
 #include "support/ingest_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/sluiced_daemon.hpp"
@@ -41,18 +42,15 @@ class SpoolE2e : public ::testing::Test {
   std::string redis_url() const { return "redis://127.0.0.1:" + std::to_string(redis.port()) + "/0"; }
 
   SluicedDaemon::Env env(const std::string& spool_dir) const {
-    return {{"SLUICE_SINK", "https"},
-            {"SLUICE_API_KEY", server.api_key()},
-            {"SLUICE_API_URL", server.base_url()},
-            {"SLUICE_CA_FILE", pki.ca_file()},
-            {"SLUICE_SPOOL_DIR", spool_dir},
-            {"SLUICE_SPOOL_SYNC_INTERVAL", "100ms"},
-            {"SLUICE_FLUSH_INTERVAL", "50ms"},
-            {"SLUICE_SHUTDOWN_TIMEOUT", "1s"},
-            // Memory holds little, so most of an outage's events wait on disk.
-            {"SLUICE_BUFFER_MAX_EVENTS", "200"},
-            {"SLUICE_ENABLE_EVENTS", "false"},
-            {"SLUICE_QUEUE_DEPTH", "false"}};
+    return ingest_env(server, pki.ca_file(),
+                      {{"SLUICE_SPOOL_DIR", spool_dir},
+                       {"SLUICE_SPOOL_SYNC_INTERVAL", "100ms"},
+                       {"SLUICE_FLUSH_INTERVAL", "50ms"},
+                       {"SLUICE_SHUTDOWN_TIMEOUT", "1s"},
+                       // Memory holds little, so most of an outage's events wait on disk.
+                       {"SLUICE_BUFFER_MAX_EVENTS", "200"},
+                       {"SLUICE_ENABLE_EVENTS", "false"},
+                       {"SLUICE_QUEUE_DEPTH", "false"}});
   }
   std::unique_ptr<SluicedDaemon> start(const std::string& spool_dir, SluicedDaemon::Env more = {}) {
     auto all = env(spool_dir);
@@ -151,6 +149,15 @@ TEST_F(SpoolE2e, ARestartDuringAnOutageLosesNothing) {
   finish_tasks(100, 50);
   ASSERT_TRUE(wait_until([&] { return completed(0, 150); }, 30s)) << second->log();
   expect_ordered(0, 150);
+  // Jobs that began before the restart and ended after it keep their name and queue.
+  for (const auto& [id, events] : jobs_at_sink()) {
+    for (const json& job : events) {
+      EXPECT_EQ(job.value("name", ""), "fixture.add") << job.dump();
+      EXPECT_EQ(job.value("queue", ""), "celery") << job.dump();
+    }
+  }
+  EXPECT_EQ(second->total("sluiced_snapshot_restored_entries"), 51) << second->log();  // 50 tasks, 1 worker
+  EXPECT_NE(second->log().find("restored the task and worker tables"), std::string::npos) << second->log();
   EXPECT_EQ(second->total("sluiced_events_dropped_total"), 0) << second->log();
   EXPECT_GE(second->total("sluiced_spool_replayed_events_total"), 400);
   EXPECT_NE(second->log().find("events of the previous run will be sent first"), std::string::npos);

@@ -13,11 +13,7 @@
 #include "support/test_paths.hpp"
 
 namespace sluice::testing {
-namespace {
-
-// A port the kernel just handed out on loopback. Another process may take
-// it before redis-server binds it; the caller then retries with a new one.
-std::uint16_t free_port() {
+std::uint16_t free_loopback_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -26,13 +22,11 @@ std::uint16_t free_port() {
   if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     if (fd >= 0) close(fd);
-    throw std::runtime_error("free_port: cannot bind a loopback port");
+    throw std::runtime_error("free_loopback_port: cannot bind a loopback port");
   }
   close(fd);
   return ntohs(address.sin_port);
 }
-
-}  // namespace
 
 RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(options)) {
   if (options_.tls) {
@@ -40,8 +34,8 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
     tls_files_ = pki_->files();
   }
   for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_port();
-    tls_port_ = options_.tls ? free_port() : 0;
+    port_ = free_loopback_port();
+    tls_port_ = options_.tls ? free_loopback_port() : 0;
     launch();
     if (wait_ready()) return;
     stop();

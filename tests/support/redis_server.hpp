@@ -17,6 +17,10 @@
 
 namespace sluice::testing {
 
+// A port the kernel just handed out on loopback. Another process may take
+// it before the caller binds it; callers retry with a new one.
+std::uint16_t free_loopback_port();
+
 struct RedisServerOptions {
   std::string password;      // requirepass for the default user
   std::string acl_user;      // an extra ACL user with this password; the default user is then disabled

@@ -1,5 +1,6 @@
 #include "support/sluiced_daemon.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -18,7 +19,14 @@ SluicedDaemon::SluicedDaemon(const std::string& redis_url, const Env& more_env) 
              {"SLUICE_REDIS_URL", redis_url},
              {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
              {"SLUICE_RECONNECT_MAX", "200ms"}};
-  env.insert(env.end(), more_env.begin(), more_env.end());
+  for (const auto& [name, value] : more_env) {  // a variable given again replaces the default
+    auto it = std::find_if(env.begin(), env.end(), [&](const auto& entry) { return entry.first == name; });
+    if (it != env.end()) {
+      it->second = value;
+    } else {
+      env.emplace_back(name, value);
+    }
+  }
   process_ = std::make_unique<ChildProcess>(ProcessSpec{{SLUICED_BINARY}, env, "", dir_.file("sluiced.log")});
   wait_until([&] { return (port_ = SluicedProcess::health_port_in(log())) != 0; }, 20s);
 }

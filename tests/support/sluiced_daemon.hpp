@@ -23,6 +23,7 @@ class SluicedDaemon {
   using Env = std::vector<std::pair<std::string, std::string>>;
 
   // Starts the binary; started() says whether it told which port /health has.
+  // `more_env` adds variables, or replaces the defaults (e.g. SLUICE_SINK).
   SluicedDaemon(const std::string& redis_url, const Env& more_env = {});
 
   bool started() const { return port_ != 0; }

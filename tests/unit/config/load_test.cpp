@@ -185,6 +185,32 @@ TEST(LoadSettings, ClientCertificateNeedsItsKey) {
   EXPECT_TRUE(has_error_containing(load(env), "SLUICE_REDIS_KEY_FILE"));
 }
 
+TEST(LoadSettings, SentinelUrlNeedsTheMasterName) {
+  auto env = valid_env();
+  env["SLUICE_REDIS_URL"] = "sentinel://127.0.0.1:26379;sentinel://127.0.0.1:26380/0";
+  EXPECT_TRUE(has_error_containing(load(env), "SLUICE_REDIS_SENTINEL_MASTER"));
+  env["SLUICE_REDIS_SENTINEL_MASTER"] = "mymaster";
+  env["SLUICE_REDIS_SENTINEL_PASSWORD"] = "sentinel-secret-pw";
+  env["SLUICE_REDIS_SENTINEL_TLS"] = "true";
+  auto r = load(env);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.settings.sentinel_master, "mymaster");
+  EXPECT_EQ(r.settings.sentinel_password, "sentinel-secret-pw");
+  EXPECT_TRUE(r.settings.sentinel_tls);
+  EXPECT_FALSE(r.settings.master_tls);
+  EXPECT_EQ(r.settings.redis.sentinels.size(), 2u);
+  for (const auto& v : r.effective) EXPECT_EQ(v.shown.find("sentinel-secret-pw"), std::string::npos) << v.env;
+}
+
+TEST(LoadSettings, SentinelSettingsWithoutASentinelUrlAreIgnoredWithAWarning) {
+  auto env = valid_env();
+  env["SLUICE_REDIS_SENTINEL_MASTER"] = "mymaster";
+  auto r = load(env);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings.front().find("SLUICE_REDIS_SENTINEL_"), std::string::npos);
+}
+
 TEST(LoadSettings, TheWorkerStateHoldMayBeOffButTheRefreshNotTooFrequent) {
   auto env = valid_env();
   env["SLUICE_WORKER_STATE_HOLD"] = "0s";

@@ -81,6 +81,32 @@ TEST(HttpUrl, ParsesAndJoinsWithOneSlash) {
   EXPECT_EQ(join_path(*bare, "ingest"), "/ingest");
 }
 
+TEST(RedisUrl, ParsesCelerysSentinelList) {
+  auto url = parse_redis_url("sentinel://:master%21pw@10.0.0.1:26379;sentinel://s2;sentinel://[::1]:26380/3");
+  ASSERT_TRUE(url) << url.error();
+  ASSERT_TRUE(url->uses_sentinel());
+  EXPECT_EQ(url->sentinels, (std::vector<RedisEndpoint>{{"10.0.0.1", 26379}, {"s2", 26379}, {"::1", 26380}}));
+  EXPECT_EQ(url->password, "master!pw");  // the master's, as in kombu
+  EXPECT_EQ(url->db, 3);
+  EXPECT_EQ(url->host, "");
+  EXPECT_EQ(url->transport, RedisUrl::Transport::tcp);
+}
+
+TEST(RedisUrl, SentinelCredentialsAndDbMayRepeatButMustAgree) {
+  auto repeated = parse_redis_url("sentinel://:pw@a:1/2;sentinel://:pw@b:2/2");
+  ASSERT_TRUE(repeated) << repeated.error();
+  EXPECT_EQ(repeated->password, "pw");
+  EXPECT_EQ(repeated->db, 2);
+  EXPECT_FALSE(parse_redis_url("sentinel://:pw@a:1;sentinel://:other@b:2"));
+  EXPECT_FALSE(parse_redis_url("sentinel://a:1/1;sentinel://b:2/2"));
+  for (const char* bad : {"sentinel://", "sentinel://a:1;", "sentinel://a:1;redis://b:2", "sentinel://a:0",
+                          "sentinel://a:1/x"}) {
+    EXPECT_FALSE(parse_redis_url(bad)) << bad;
+  }
+  const auto masked = masked_redis_url("sentinel://:hunter2@a:1;sentinel://:hunter2@b:2");
+  EXPECT_EQ(masked.find("hunter2"), std::string::npos) << masked;
+}
+
 TEST(HttpUrl, RefusesCredentialsAndOtherSchemes) {
   EXPECT_FALSE(parse_http_url("ftp://h"));
   EXPECT_FALSE(parse_http_url("https://user:key@h/api"));

@@ -94,6 +94,28 @@ TEST(HealthReport, JsonCarriesTheDocumentedFields) {
   EXPECT_EQ(doc["warnings"], nlohmann::json::array());
 }
 
+// The HA role is shown only with SLUICE_HA; a standby is healthy and ready.
+TEST(HealthReport, RoleIsShownOnlyForAnHaInstance) {
+  EXPECT_FALSE(nlohmann::json::parse(render_health_json(assess_health(working(), kNow, kThreshold))).contains("role"));
+  HealthFacts standby = working();
+  standby.ha_role = "standby";
+  const HealthReport r = assess_health(standby, kNow, kThreshold);
+  EXPECT_TRUE(r.healthy);
+  EXPECT_TRUE(r.ready);
+  EXPECT_EQ(nlohmann::json::parse(render_health_json(r))["role"], "standby");
+}
+
+// Only a sentinel:// deployment has a master to name.
+TEST(HealthReport, SentinelMasterAndFailoversOnlyWithSentinel) {
+  EXPECT_FALSE(nlohmann::json::parse(render_health_json(assess_health(working(), kNow, kThreshold))).contains("sentinel"));
+  auto facts = working();
+  facts.sentinel = SentinelHealth{"10.0.0.2:6379", 2};
+  const auto doc = nlohmann::json::parse(render_health_json(assess_health(facts, kNow, kThreshold)));
+  EXPECT_EQ(doc["sentinel"], (nlohmann::json{{"master", "10.0.0.2:6379"}, {"failovers", 2}}));
+  facts.sentinel = SentinelHealth{};  // none confirmed yet
+  EXPECT_TRUE(nlohmann::json::parse(render_health_json(assess_health(facts, kNow, kThreshold)))["sentinel"]["master"].is_null());
+}
+
 // Diagnostics explain silence; they are not failures.
 TEST(HealthReport, WarningsAreListedWithoutMakingItUnhealthy) {
   HealthFacts f = working();

@@ -51,6 +51,30 @@ TEST(ChannelNames, ReproducesTheProtocolTable) {
   }
 }
 
+// kombu's Sentinel transport before 5.4.0 left {db} as it was; 5.4.0 fills it in.
+TEST(ChannelNames, SentinelCoversBothKombuSpellings) {
+  const config::Environment sentinel{{"SLUICE_REDIS_URL", "sentinel://127.0.0.1:26379/2"},
+                                     {"SLUICE_REDIS_SENTINEL_MASTER", "mymaster"}};
+  const auto names = channel_names(test_settings(sentinel));
+  EXPECT_EQ(names.event_patterns,
+            (std::vector<std::string>{"/2.celeryev/*", "/2.celeryev", "/{db}.celeryev/*", "/{db}.celeryev"}));
+  EXPECT_EQ(names.pidbox_channel, "/2.celery.pidbox");
+  EXPECT_EQ(names.pidbox_channels, (std::vector<std::string>{"/2.celery.pidbox", "/{db}.celery.pidbox"}));
+
+  auto custom = sentinel;
+  custom["SLUICE_FANOUT_PREFIX"] = "app{db}:";
+  custom["SLUICE_GLOBAL_KEYPREFIX"] = "k{db}:";  // the user's text, never filled in
+  EXPECT_EQ(channel_names(test_settings(custom)).pidbox_channels,
+            (std::vector<std::string>{"k{db}:app2:celery.pidbox", "k{db}:app{db}:celery.pidbox"}));
+
+  auto no_placeholder = sentinel;
+  no_placeholder["SLUICE_FANOUT_PREFIX"] = "false";  // one spelling only: nothing doubled
+  EXPECT_EQ(channel_names(test_settings(no_placeholder)).event_patterns,
+            (std::vector<std::string>{"celeryev/*", "celeryev"}));
+  // Without Sentinel the literal spelling never occurs.
+  EXPECT_EQ(channel_names(test_settings()).pidbox_channels, (std::vector<std::string>{"/0.celery.pidbox"}));
+}
+
 TEST(ChannelNames, PublishChannelFollowsFanoutPatterns) {
   EXPECT_EQ(publish_channel(test_settings(), "celeryev", "worker.heartbeat"), "/0.celeryev/worker.heartbeat");
   EXPECT_EQ(publish_channel(test_settings(), "celery.pidbox", ""), "/0.celery.pidbox");

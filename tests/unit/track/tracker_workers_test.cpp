@@ -157,6 +157,17 @@ TEST(TrackerWorkers, OfflineWhenSilentLongerThanTheTimeout) {
   EXPECT_EQ(h.workers().back().state, W::idle);
 }
 
+// The offline event's timestamp is the moment the timeout ran out, however
+// late the tick: two instances of an HA pair must date it alike.
+TEST(TrackerWorkers, OfflineByTimeoutIsDatedByTheTimeoutNotByTheTick) {
+  Harness h;  // offline timeout 6 s
+  h.feed(heartbeat(kT0, 0, 0), 10'000);
+  h.tick(17'345);
+  ASSERT_EQ(h.workers().size(), 2u);
+  EXPECT_EQ(h.workers()[1].state, W::offline);
+  EXPECT_EQ(h.all.back().timestamp, epoch_millis_from_seconds(kT0) + 6000);
+}
+
 TEST(TrackerWorkers, TaskEventsAreSignsOfLife) {
   Harness h(immediate());
   h.feed(heartbeat(kT0, 1, 0), 0);

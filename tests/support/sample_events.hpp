@@ -31,10 +31,24 @@ struct SampleKey {
   long long seq = -1;
 };
 
+// The member `name` of an object, or null (a missing member of a const json
+// must not be reached through operator[]).
+inline const nlohmann::json* json_member(const nlohmann::json& object, const char* name) {
+  if (!object.is_object()) return nullptr;
+  const auto found = object.find(name);
+  return found == object.end() ? nullptr : &*found;
+}
+
 inline SampleKey sample_key(const std::string& event) {
   const auto doc = nlohmann::json::parse(event, nullptr, false);
-  if (!doc.is_object() || !doc.contains("job")) return {};
-  return SampleKey{doc["job"].value("externalId", ""), doc["job"]["extensions"].value("seq", -1LL)};
+  SampleKey key;
+  const auto* job = json_member(doc, "job");
+  if (job == nullptr) return key;
+  if (const auto* id = json_member(*job, "externalId"); id != nullptr && id->is_string()) key.job = id->get<std::string>();
+  const auto* extensions = json_member(*job, "extensions");
+  const auto* seq = extensions == nullptr ? nullptr : json_member(*extensions, "seq");
+  if (seq != nullptr && seq->is_number_integer()) key.seq = seq->get<long long>();
+  return key;
 }
 
 // Pushes a sample event into a Deliverer or DeliveryThread with its job's

@@ -2,8 +2,10 @@
 // Job, worker and queue events as the encoder writes them (ingest_json),
 // for tests of what delivery does with states: supersession and ranking.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "deliver/encoded_events.hpp"
 #include "deliver/ingest_json.hpp"
@@ -64,6 +66,26 @@ inline std::string state_summary(const std::string& json) {
     return "queue " + string_member(*queue, "name") + ":" + (depth != nullptr ? depth->dump() : "");
   }
   return "unknown";
+}
+
+// Problems with the previousState of job events in `events` (in the order the
+// API accepted them): each must name the state of the job's event accepted
+// before it, and the job's first must have none. Empty when all are truthful.
+inline std::vector<std::string> untruthful_previous_states(const std::vector<std::string>& events) {
+  std::vector<std::string> problems;
+  std::map<std::string, std::string> last_state;
+  for (const auto& json : events) {
+    const std::string summary = state_summary(json);
+    if (summary.rfind("job ", 0) != 0) continue;
+    const auto colon = summary.find(':');
+    const auto arrow = summary.find("<-");
+    const std::string id = summary.substr(4, colon - 4);
+    const std::string state = summary.substr(colon + 1, arrow == std::string::npos ? arrow : arrow - colon - 1);
+    const std::string previous = arrow == std::string::npos ? "" : summary.substr(arrow + 2);
+    if (previous != last_state[id]) problems.push_back(summary + " after \"" + last_state[id] + "\"");
+    last_state[id] = state;
+  }
+  return problems;
 }
 
 }  // namespace sluice::testing

@@ -2,8 +2,6 @@
 // Retry-After): what waits is superseded and ranked, job states go first.
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "deliver/deliverer.hpp"
 #include "support/delivery_harness.hpp"
 #include "support/holding_sink.hpp"
@@ -39,23 +37,6 @@ SendResult quota_spent() {
 }
 
 std::string job_id(int n) { return "job-" + std::to_string(n); }
-
-// Each job's accepted events in order; previousState must name the state
-// of the job's event accepted before it, and be absent on its first.
-void expect_truthful_previous_states(const std::vector<std::string>& accepted) {
-  std::map<std::string, std::string> last_state;
-  for (const auto& event : accepted) {
-    const std::string summary = state_summary(event);
-    if (summary.rfind("job ", 0) != 0) continue;
-    const auto colon = summary.find(':');
-    const auto arrow = summary.find("<-");
-    const std::string id = summary.substr(4, colon - 4);
-    const std::string state = summary.substr(colon + 1, arrow == std::string::npos ? std::string::npos : arrow - colon - 1);
-    const std::string previous = arrow == std::string::npos ? "" : summary.substr(arrow + 2);
-    EXPECT_EQ(previous, last_state[id]) << summary;
-    last_state[id] = state;
-  }
-}
 
 TEST(DelivererQuota, AfterTheHaltEveryJobsLatestStateGoesBeforeAnyWorkerOrQueueEvent) {
   testing::DeliveryHarness h;
@@ -122,7 +103,7 @@ TEST(DelivererQuota, AfterTheHaltEveryJobsLatestStateGoesBeforeAnyWorkerOrQueueE
   EXPECT_LT(last_job, first_other);
   ASSERT_LT(first_other, after.size());
   EXPECT_EQ(state_summary(after[first_other]), "worker w2:online") << "presence before refreshes";
-  expect_truthful_previous_states(all);
+  EXPECT_EQ(testing::untruthful_previous_states(all), std::vector<std::string>{});
   // One queue snapshot and one refresh of w1 are left of their 60 each.
   EXPECT_EQ(h.counter("sluiced_events_coalesced_total", {{"reason", "superseded_queue_snapshot"}}), kJobs - 1u);
   EXPECT_EQ(h.counter("sluiced_events_coalesced_total", {{"reason", "superseded_worker_refresh"}}), kJobs - 1u);

@@ -45,13 +45,16 @@ int refused_status(const deliver::DeliveryStatus& status) {
   return 401;
 }
 
+// The lease key lives on the broker's master: with sentinel:// it follows
+// the master as every other connection does.
 std::unique_ptr<source::LeaderLease> make_lease(asio::io_context& io, const config::Settings& settings,
-                                                observe::Logger& log, observe::Metrics& metrics,
-                                                source::LeaderLease::Handlers handlers) {
+                                                const RedisMasters& masters, observe::Logger& log,
+                                                observe::Metrics& metrics, source::LeaderLease::Handlers handlers) {
   if (!settings.ha) return nullptr;
   return std::make_unique<source::LeaderLease>(
-      io.get_executor(), source::LeaseOptions::from_settings(settings, make_instance_id(fresh_seed())), log, metrics,
-      std::move(handlers));
+      io.get_executor(),
+      following(masters.broker(), source::LeaseOptions::from_settings(settings, make_instance_id(fresh_seed()))), log,
+      metrics, std::move(handlers));
 }
 
 std::unique_ptr<deliver::Sink> gate_sink(std::unique_ptr<deliver::Sink> sink, const source::LeaderLease* lease) {
@@ -81,14 +84,14 @@ App::App(const config::Settings& settings, observe::Logger& log, std::unique_ptr
       pubsub_limit_probe_(log, [this](const std::optional<Warning>& warning) {
         diagnostics_.update(source::kPubsubBufferLimitLow, warning);
       }),
-      lease_(make_lease(io, settings, log, metrics,
+      masters_(io.get_executor(), settings, log, metrics),
+      lease_(make_lease(io, settings, masters_, log, metrics,
                         {[this] { on_became_leader(); }, [this] { on_lost_lease(); }})),
       // The events of the last lease, and the batch the old leader may have
       // held for one more flush interval.
       resend_(settings.ha_lease + settings.flush_interval, settings.ha_resend_max_events,
               settings.ha_resend_max_bytes),
       sink_(gate_sink(std::move(sink), lease_.get())),
-      masters_(io.get_executor(), settings, log, metrics),
       delivery_(delivery_io, io.get_executor(), deliver::DeliveryOptions::from(settings), *sink_, metrics, log,
                 fresh_seed(), settings.connection_id, spool_options(settings)),
       broadcaster_(io.get_executor(), following(masters_.broker(), source::BroadcastOptions::from_settings(settings)),

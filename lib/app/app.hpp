@@ -72,11 +72,11 @@ class App {
   observe::Metrics& metrics_;
   DiagnosticNotes diagnostics_;
   source::PubsubLimitProbe pubsub_limit_probe_;
+  RedisMasters masters_;  // sentinel://: the master every Redis user follows (the lease too)
   // SLUICE_HA only. Before sink_: the gated sink reads its deadline.
   std::unique_ptr<source::LeaderLease> lease_;
   ResendRing resend_;
   std::unique_ptr<deliver::Sink> sink_;
-  RedisMasters masters_;  // sentinel://: the master every Redis user follows
   DeliveryThread delivery_;
   source::ControlBroadcaster broadcaster_;
   source::QueuePoller queue_poller_;

@@ -7,7 +7,12 @@
 // standby tries again the moment it runs out. Release deletes the key only
 // while it still holds our id. Read-then-write happens inside one script,
 // so no other instance can slip in between. It holds a Redis connection of
-// its own (EVAL is the only command it sends).
+// its own (EVAL is the only command it sends); with a sentinel:// broker
+// that connection follows the master like every other (`connect.master`):
+// a failover, a replica or a refused (-READONLY) claim closes it and the
+// next claim asks the sentinels again. The key itself reaches the new master
+// only by replication; README "High availability" says what a failover
+// does to leadership.
 //
 // Whether this process may send is decided on the local steady clock, not
 // by the last reply: a claim that succeeded makes the lease valid until

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 SluicedDaemon::SluicedDaemon(const std::string& redis_url, const Env& more_env) {
   Env env = {{"SLUICE_SINK", "stdout"},
-             {"SLUICE_CONNECTION_ID", "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90"},
+             {"SLUICE_CONNECTION_ID", kConnectionId},
              {"SLUICE_REDIS_URL", redis_url},
              {"SLUICE_HEALTH_ADDR", "127.0.0.1:0"},
              {"SLUICE_RECONNECT_MAX", "200ms"}};

@@ -21,6 +21,7 @@ namespace sluice::testing {
 class SluicedDaemon {
  public:
   using Env = std::vector<std::pair<std::string, std::string>>;
+  static constexpr const char* kConnectionId = "0b7e3f0c-4d7a-4f55-9a43-5c2e1f6d8a90";  // SLUICE_CONNECTION_ID
 
   // Starts the binary; started() says whether it told which port /health has.
   // `more_env` adds variables, or replaces the defaults (e.g. SLUICE_SINK).

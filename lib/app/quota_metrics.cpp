@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "deliver/delivery_notes.hpp"
+
 namespace sluice::app {
 namespace {
 
@@ -37,9 +39,7 @@ void register_quota_metrics(observe::Metrics& metrics, const track::Tracker& tra
   metrics.counter_callback("sluiced_worker_refresh_events_total",
                            "worker_state_change events that repeated an unchanged state (refreshes)", {},
                            [t] { return static_cast<double>(t->counters().worker_refreshes); });
-  metrics.counter_callback("sluiced_events_coalesced_total",
-                           "Ingest events never produced because a later one stood for them, by reason",
-                           {{"reason", "worker_state_hold"}},
+  metrics.counter_callback(deliver::kCoalesced, deliver::kCoalescedHelp, {{"reason", "worker_state_hold"}},
                            [t] { return static_cast<double>(t->counters().worker_changes_coalesced); });
   // Since start; for a window, divide the two counters' rates (README).
   metrics.gauge_callback(

@@ -13,7 +13,7 @@ Batch::Batch(const EncodedEvents& events, std::size_t first, std::size_t count, 
   std::uint32_t at = static_cast<std::uint32_t>(kBodyOpen.size());
   for (std::size_t i = first; i < first + count; ++i) {
     const auto length = static_cast<std::uint32_t>(events.event(i).size());
-    spans_.push_back(Span{at, length, events.kind(i), events.tag(i)});
+    spans_.push_back(Span{at, length, events.kind(i), events.tag(i), events.key(i)});
     at += length + 1;
   }
 }

@@ -35,6 +35,7 @@ class Batch {
   std::size_t size() const { return spans_.size(); }
   std::string_view event(std::size_t i) const;
   EventKind kind(std::size_t i) const { return spans_[i].kind; }
+  EventKey key(std::size_t i) const { return spans_[i].key; }
   std::uint16_t tag(std::size_t i) const { return spans_[i].tag; }  // the spool's, see EncodedEvents::tag
   const std::string& body() const { return body_; }  // {"events":[…]}
   std::size_t body_bytes() const { return body_.size(); }
@@ -53,6 +54,7 @@ class Batch {
     std::uint32_t length;
     EventKind kind;
     std::uint16_t tag;
+    EventKey key;  // a batch refused whole goes back among the waiting events (supersession.hpp)
     bool operator==(const Span&) const = default;
   };
   Batch(const Batch& from, std::size_t first, std::size_t count, std::mt19937_64& rng);

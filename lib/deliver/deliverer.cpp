@@ -74,16 +74,22 @@ void Deliverer::push(const EncodedEvents& events, std::size_t first, std::size_t
 }
 
 void Deliverer::push_one(const EncodedEvents& events, std::size_t i, Clock::time_point now) {
+  place(events, i, now);
+  enforce_bounds();
+}
+
+// Queues one event on its key's lane; returns the lane.
+std::size_t Deliverer::place(const EncodedEvents& events, std::size_t i, Clock::time_point arrived) {
   const EventKey key = events.key(i);
   const std::size_t index = lane_for(key);
   Lane& lane = lanes_[index];
   const std::size_t before = lane.waiting.bytes();
-  lane.waiting.append_event(events, i, now);
+  lane.waiting.append_event(events, i, arrived);
   held_bytes_ += lane.waiting.bytes() - before;
   ++held_events_;
   slots_[key % kSlots] = Slot{static_cast<std::uint32_t>(index), lane.appended, true};
   ++lane.appended;
-  enforce_bounds();
+  return index;
 }
 
 std::uint64_t Deliverer::first_held_seq(const Lane& lane) const {
@@ -112,8 +118,18 @@ std::size_t Deliverer::lane_for(EventKey key) {
 
 // Drops the oldest waiting events (never a batch already sent or due for a
 // retry: it keeps its Idempotency-Key and its place) until both bounds hold.
+// During a quota halt, supersession goes first and makes room down to 90 %
+// (so that it does not run again at the next event), dropping the least
+// important events if it must.
 void Deliverer::enforce_bounds() {
-  while (held_events_ > options_.buffer_max_events || held_bytes_ > options_.buffer_max_bytes) {
+  const auto over = [this] {
+    return held_events_ > options_.buffer_max_events || held_bytes_ > options_.buffer_max_bytes;
+  };
+  if (quota_halt_ && over()) {
+    supersede(Room{options_.buffer_max_events - options_.buffer_max_events / 10,
+                   options_.buffer_max_bytes - options_.buffer_max_bytes / 10});
+  }
+  while (over()) {
     Lane* oldest = nullptr;
     for (auto& lane : lanes_) {
       if (!lane.waiting.empty() && (!oldest || lane.waiting.arrived(0) < oldest->waiting.arrived(0))) oldest = &lane;
@@ -121,6 +137,7 @@ void Deliverer::enforce_bounds() {
     if (!oldest) return;
     const std::size_t before = oldest->waiting.bytes();
     if (settle_listener_ && oldest->waiting.tag(0) != 0) settle_listener_->settled(oldest->waiting.tag(0), 1);
+    if (const auto rank = front_rank(*oldest); rank != kUnranked) --oldest->ranked[rank];
     oldest->waiting.pop_front();
     held_bytes_ -= before - oldest->waiting.bytes();
     --held_events_;
@@ -189,12 +206,18 @@ void Deliverer::dispatch() {
   if (flushing_ && held_events_ == 0 && in_flight_ == 0) return finish();
   auto now = Clock::now();
   if (now < halt_until_) return arm_wake(halt_until_);
+  if (quota_halt_) {
+    quota_halt_ = false;
+    supersede(Room{options_.buffer_max_events, options_.buffer_max_bytes});
+  }
   for (;;) {
+    const std::uint8_t floor = ranking_ ? rank_floor() : kUnranked;
     std::size_t best = lanes_.size();
     Clock::time_point best_at = Clock::time_point::max();
     for (std::size_t i = 0; i < lanes_.size(); ++i) {
       const Lane& lane = lanes_[i];
       if (!ready(lane, now)) continue;
+      if (ranking_ && next_rank(lane) != floor) continue;
       // Retries and split halves first, then the lane with the oldest event.
       const auto at = lane.pending.empty() ? lane.waiting.arrived(0) : Clock::time_point::min();
       if (at < best_at || best == lanes_.size()) {
@@ -240,10 +263,16 @@ void Deliverer::arm_wake(Clock::time_point at) {
 void Deliverer::start_attempt(std::size_t index) {
   Lane& lane = lanes_[index];
   if (lane.pending.empty()) {
-    const std::size_t count = batcher_.next_batch_size(lane.waiting);
+    std::size_t count = batcher_.next_batch_size(lane.waiting);
     const std::size_t before = lane.waiting.bytes();
     const std::uint64_t first_seq = lane.appended - lane.waiting.size();
-    lane.pending.push_back(Pending{Batch(lane.waiting, 0, count, rng_), first_seq});
+    // A batch holds one rank: a less important rank waits for the others.
+    const std::uint8_t rank = front_rank(lane);
+    if (rank != kUnranked) {
+      count = std::min(count, lane.ranked[rank]);
+      lane.ranked[rank] -= count;
+    }
+    lane.pending.push_back(Pending{Batch(lane.waiting, 0, count, rng_), first_seq, lane.waiting.arrived(0), rank, true});
     lane.waiting.pop_front(count);
     held_bytes_ = held_bytes_ - (before - lane.waiting.bytes()) + lane.pending.back().batch.body_bytes();
   }
@@ -302,10 +331,12 @@ void Deliverer::apply(Lane& lane, const Step& step, const SendResult& result) {
     case Action::wait_retry_after:
       notes_.note_rate_limited(result, step.delay, wall);
       halt_until_ = std::max(halt_until_, now + step.delay);
+      if (step.delay >= options_.quota_halt) quota_halt_ = true;
       break;
     case Action::backoff:
       notes_.note_backoff(result, step.delay, wall);
       lane.retry_at = now + step.delay;
+      lane.pending.front().reformable = false;
       break;
   }
 }
@@ -316,8 +347,93 @@ void Deliverer::replace_front_with_halves(Lane& lane) {
   auto [first, second] = whole.batch.halves(rng_);
   const std::uint64_t second_seq = whole.first_seq + first.size();
   held_bytes_ = held_bytes_ - whole.batch.body_bytes() + first.body_bytes() + second.body_bytes();
-  lane.pending.push_front(Pending{std::move(second), second_seq});
-  lane.pending.push_front(Pending{std::move(first), whole.first_seq});
+  lane.pending.push_front(Pending{std::move(second), second_seq, whole.arrived, whole.rank, true});
+  lane.pending.push_front(Pending{std::move(first), whole.first_seq, whole.arrived, whole.rank, true});
+}
+
+// Takes every waiting event, and the batches of idle lanes that may be
+// re-formed, out of the lanes, has them superseded and ranked, and queues
+// what is left again in its new order. Batches that stay (in flight, or
+// owed a retry under their Idempotency-Key) are ranked first: events of
+// their keys queue behind them.
+void Deliverer::supersede(Room room) {
+  const EncodedEvents gathered = take_reformable_events();
+  Prioritized kept = prioritize(gathered, room);
+  for (const std::uint16_t tag : kept.released_tags) {
+    if (settle_listener_) settle_listener_->settled(tag, 1);
+  }
+  for (auto& lane : lanes_) {
+    for (auto& pending : lane.pending) pending.rank = 0;
+  }
+  for (std::size_t i = 0; i < kept.events.size(); ++i) {
+    const std::size_t lane = place(kept.events, i, kept.events.arrived(i));
+    ++lanes_[lane].ranked[static_cast<std::size_t>(kept.priorities[i])];
+  }
+  ranking_ = true;
+  notes_.note_superseded(kept.superseded, kept.overflow, gathered.size(), kept.events.size());
+  note_waiting();
+}
+
+// Every waiting event, and the events of re-formable batches of idle lanes,
+// taken out of the lanes in arrival order. A key's events stay in their
+// order: a key is on one lane, where its arrival times only grow (a batch's
+// events are dated by its first, the earliest of its rank).
+EncodedEvents Deliverer::take_reformable_events() {
+  struct Ref {
+    Clock::time_point arrived;
+    std::size_t lane;
+    std::size_t index;
+  };
+  std::vector<EncodedEvents> taken;
+  taken.reserve(lanes_.size());
+  std::vector<Ref> refs;
+  for (std::size_t l = 0; l < lanes_.size(); ++l) {
+    Lane& lane = lanes_[l];
+    EncodedEvents& mine = taken.emplace_back(0);
+    const bool reformable = !lane.busy && std::all_of(lane.pending.begin(), lane.pending.end(),
+                                                       [](const Pending& p) { return p.reformable; });
+    if (reformable) {
+      for (const auto& pending : lane.pending) {
+        const Batch& batch = pending.batch;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          mine.append(batch.event(i), batch.kind(i), batch.key(i), pending.arrived, batch.tag(i));
+        }
+        held_events_ -= batch.size();
+        held_bytes_ -= batch.body_bytes();
+      }
+      lane.pending.clear();
+    }
+    held_events_ -= lane.waiting.size();
+    held_bytes_ -= lane.waiting.bytes();
+    mine.append(lane.waiting);
+    lane.waiting.clear();
+    lane.ranked = {};
+    for (std::size_t i = 0; i < mine.size(); ++i) refs.push_back(Ref{mine.arrived(i), l, i});
+  }
+  std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.arrived < b.arrived; });
+  EncodedEvents all(0);
+  for (const Ref& ref : refs) all.append_event(taken[ref.lane], ref.index, ref.arrived);
+  return all;
+}
+
+std::uint8_t Deliverer::front_rank(const Lane& lane) const {
+  for (std::size_t rank = 0; rank < kPriorities; ++rank) {
+    if (lane.ranked[rank] > 0) return static_cast<std::uint8_t>(rank);
+  }
+  return kUnranked;
+}
+
+// The rank of what the lane sends next (in flight included).
+std::uint8_t Deliverer::next_rank(const Lane& lane) const {
+  return lane.pending.empty() ? front_rank(lane) : lane.pending.front().rank;
+}
+
+// The most important rank held anywhere; ranking ends when none is left.
+std::uint8_t Deliverer::rank_floor() {
+  std::uint8_t floor = kUnranked;
+  for (const Lane& lane : lanes_) floor = std::min(floor, next_rank(lane));
+  if (floor == kUnranked) ranking_ = false;
+  return floor;
 }
 
 void Deliverer::settle(const Batch& batch) {

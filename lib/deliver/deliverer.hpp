@@ -18,9 +18,18 @@
 // lane; 5xx and transport failures back off per lane. How many requests may
 // be in flight is the ConcurrencyLimit's (adaptive by default).
 //
+// A 429 with a long Retry-After says the day's quota is spent. Such a halt
+// ends with supersession (supersession.hpp): the waiting events, and the
+// batches the API refused, are reduced to what still matters and ranked;
+// until every ranked event is out, a lane starts a request only when what
+// it would send is of the most important rank still held anywhere, so job
+// states reach the API before worker and queue refreshes. The same runs
+// when the buffer fills during such a halt, before anything is dropped.
+//
 // The backlog is bounded by events and by bytes: at either bound the oldest
 // waiting event is dropped and counted.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +48,7 @@
 #include "deliver/encoded_events.hpp"
 #include "deliver/retry_policy.hpp"
 #include "deliver/sink.hpp"
+#include "deliver/supersession.hpp"
 
 namespace sluice::deliver {
 
@@ -48,6 +58,10 @@ struct DeliveryOptions {
   BatchLimits limits;
   RetryTiming retry;
   ConcurrencyOptions concurrency;
+  // A 429 whose Retry-After is at least this long is a spent quota, not a
+  // rate (per-second limits answer with a second or two): its halt ends
+  // with supersession.
+  std::chrono::milliseconds quota_halt{std::chrono::seconds(10)};
 
   static DeliveryOptions from(const config::Settings& settings);
 };
@@ -104,9 +118,18 @@ class Deliverer {
   const StatusBoard& status_board() const { return notes_.board(); }
 
  private:
+  // Ranks are Priority values while a supersession's events are out;
+  // kUnranked is everything else.
+  static constexpr std::uint8_t kUnranked = kPriorities;
   struct Pending {
     Batch batch;
     std::uint64_t first_seq;  // lane sequence number of its first event
+    Clock::time_point arrived;  // of its first event
+    std::uint8_t rank = kUnranked;
+    // Never sent, or refused whole (429, 413, 401…): its events may go back
+    // among the waiting ones. After an answer that leaves open whether the
+    // API took it (5xx, timeout), its Idempotency-Key must be reused.
+    bool reformable = true;
   };
   // A lane's buffer empties into a batch at every send: it keeps little.
   static constexpr std::size_t kLaneKeptBytes = 16 * 1024;
@@ -118,6 +141,9 @@ class Deliverer {
     Clock::time_point retry_at{};
     std::uint64_t appended = 0;   // events ever queued here: the next sequence number
     bool busy = false;            // an attempt (request) is running
+    // The ranked events at the front of `waiting`, by rank (they are in
+    // rank order there, unranked events behind them).
+    std::array<std::size_t, kPriorities> ranked{};
   };
   struct Slot {  // where a key's held events are (keys sharing a slot share a lane)
     std::uint32_t lane = 0;
@@ -126,7 +152,13 @@ class Deliverer {
   };
 
   void push_one(const EncodedEvents& events, std::size_t i, Clock::time_point now);
+  std::size_t place(const EncodedEvents& events, std::size_t i, Clock::time_point arrived);
   std::size_t lane_for(EventKey key);
+  void supersede(Room room);
+  EncodedEvents take_reformable_events();
+  std::uint8_t front_rank(const Lane& lane) const;
+  std::uint8_t next_rank(const Lane& lane) const;
+  std::uint8_t rank_floor();
   std::uint64_t first_held_seq(const Lane& lane) const;
   void enforce_bounds();
   void dispatch();
@@ -158,6 +190,8 @@ class Deliverer {
   std::size_t held_events_ = 0;  // waiting + pending, all lanes
   std::size_t held_bytes_ = 0;   // waiting bytes + pending bodies
   Clock::time_point halt_until_{};  // account-wide: 429 or refused configuration
+  bool quota_halt_ = false;  // the halt is a spent quota: supersede when it ends
+  bool ranking_ = false;     // ranked events are held
   asio::steady_timer wake_timer_;   // flush intervals, backoffs, halts
   Clock::time_point wake_at_ = Clock::time_point::max();
   asio::steady_timer deadline_timer_;  // shutdown deadline

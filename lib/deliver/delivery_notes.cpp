@@ -33,7 +33,12 @@ DeliveryNotes::DeliveryNotes(observe::Metrics& metrics, observe::Logger& log)
                                        "Ingest requests allowed in flight (adaptive or fixed)")),
       in_flight_(metrics.gauge("sluiced_delivery_requests_in_flight", "Ingest requests in flight")),
       rtt_(metrics.gauge("sluiced_delivery_rtt_seconds", "Smoothed round-trip time of ingest requests")),
-      rejected_lines_(std::chrono::seconds(60)) {}
+      rejected_lines_(std::chrono::seconds(60)) {
+  for (std::size_t kind = 0; kind < kSupersededKinds; ++kind) {
+    superseded_[kind] = &metrics.counter(kCoalesced, kCoalescedHelp,
+                                         {{"reason", to_string(static_cast<SupersededKind>(kind))}});
+  }
+}
 
 observe::Counter& DeliveryNotes::batches(int status) {
   switch (status / 100) {
@@ -52,6 +57,21 @@ void DeliveryNotes::note_waiting(std::size_t events, std::size_t bytes) {
 }
 
 void DeliveryNotes::note_overflow(std::size_t events) { dropped_overflow_.inc(events); }
+
+void DeliveryNotes::note_superseded(const std::array<std::size_t, kSupersededKinds>& superseded,
+                                    std::size_t overflow, std::size_t before, std::size_t after) {
+  std::size_t total = 0;
+  for (std::size_t kind = 0; kind < kSupersededKinds; ++kind) {
+    superseded_[kind]->inc(superseded[kind]);
+    total += superseded[kind];
+  }
+  note_overflow(overflow);
+  log_.log(Level::info, "the Sluice API's quota is spent: waiting events superseded, job states go first",
+           {{"waiting", std::to_string(before)},
+            {"superseded", std::to_string(total)},
+            {"dropped", std::to_string(overflow)},
+            {"sending", std::to_string(after)}});
+}
 
 void DeliveryNotes::note_concurrency(std::size_t limit, std::size_t in_flight, double rtt_seconds) {
   concurrency_limit_.set(static_cast<double>(limit));

@@ -6,6 +6,7 @@
 // StatusBoard that other threads read
 // (docs/architecture.md §4).
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -16,10 +17,17 @@
 #include "deliver/encoded_events.hpp"
 #include "deliver/send_result.hpp"
 #include "deliver/status_board.hpp"
+#include "deliver/supersession.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 
 namespace sluice::deliver {
+
+// sluiced_events_coalesced_total counts, by reason, events a later one stood
+// for: the tracker's (never produced) and delivery's (superseded while a
+// quota halt held them).
+inline constexpr char kCoalesced[] = "sluiced_events_coalesced_total";
+inline constexpr char kCoalescedHelp[] = "Ingest events never sent because a later one stood for them, by reason";
 
 class DeliveryNotes {
  public:
@@ -30,6 +38,9 @@ class DeliveryNotes {
 
   void note_waiting(std::size_t events, std::size_t bytes);  // buffered + in flight
   void note_overflow(std::size_t events = 1);
+  // A quota halt's supersession: `before` events went in, `after` stay.
+  void note_superseded(const std::array<std::size_t, kSupersededKinds>& superseded, std::size_t overflow,
+                       std::size_t before, std::size_t after);
   void note_attempt(const SendResult& result, std::chrono::duration<double> elapsed);
   void note_delivered(std::size_t events, WallTime now);
   void note_rejected(EventKind kind, const SendResult& result, SteadyTime now);
@@ -58,6 +69,7 @@ class DeliveryNotes {
   observe::Counter& dropped_overflow_;
   observe::Counter& dropped_rejected_;
   observe::Counter& dropped_shutdown_;
+  std::array<observe::Counter*, kSupersededKinds> superseded_{};
   observe::Counter& batches_2xx_;
   observe::Counter& batches_4xx_;
   observe::Counter& batches_5xx_;

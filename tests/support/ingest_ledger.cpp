@@ -118,9 +118,25 @@ Answer IngestLedger::check_and_accept(RecordedRequest& request) {
     request.events.push_back(std::move(text));
   }
   if (!problems.empty()) return error_answer(400, "", "Request validation failed", std::move(problems));
+  if (event_quota_ && accepted_count_ + request.events.size() > *event_quota_) {
+    Answer answer = error_answer(429, "QUOTA_EXCEEDED", "Daily event quota exceeded");
+    answer.retry_after = quota_retry_after_;
+    return answer;
+  }
   accepted_.insert(accepted_.end(), request.events.begin(), request.events.end());
   accepted_count_ += request.events.size();
   return Answer{accept_status_, R"({"accepted":)" + std::to_string(request.events.size()) + "}", "", {}};
+}
+
+void IngestLedger::set_event_quota(std::size_t events, std::string retry_after) {
+  std::lock_guard lock(mutex_);
+  event_quota_ = events;
+  quota_retry_after_ = std::move(retry_after);
+}
+
+void IngestLedger::lift_event_quota() {
+  std::lock_guard lock(mutex_);
+  event_quota_.reset();
 }
 
 void IngestLedger::answered(std::size_t index, std::chrono::steady_clock::time_point when) {

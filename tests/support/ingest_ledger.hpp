@@ -47,6 +47,8 @@ class IngestLedger {
   void set_invalid_marker(std::string marker);
   void set_api_key(std::string key);
   void set_accept_status(int status);
+  void set_event_quota(std::size_t events, std::string retry_after);
+  void lift_event_quota();
   std::string api_key() const;
 
   // Records.
@@ -73,6 +75,8 @@ class IngestLedger {
   std::size_t max_body_bytes_ = 64 * 1024 * 1024;
   std::string invalid_marker_;
   int accept_status_ = 202;
+  std::optional<std::size_t> event_quota_;
+  std::string quota_retry_after_;
   std::vector<RecordedRequest> requests_;
   std::vector<std::string> accepted_;
   std::size_t accepted_count_ = 0;

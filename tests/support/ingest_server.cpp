@@ -197,6 +197,10 @@ void TestIngestServer::stop_listening() { impl_->close_all(); }
 void TestIngestServer::resume_listening() { impl_->listen(impl_->port); }
 void TestIngestServer::fail_next(Fault fault, std::size_t count) { impl_->ledger.fail_next(std::move(fault), count); }
 void TestIngestServer::fail_all(Fault fault) { impl_->ledger.fail_all(std::move(fault)); }
+void TestIngestServer::set_event_quota(std::size_t events, std::string retry_after) {
+  impl_->ledger.set_event_quota(events, std::move(retry_after));
+}
+void TestIngestServer::lift_event_quota() { impl_->ledger.lift_event_quota(); }
 void TestIngestServer::clear_faults() { impl_->ledger.clear_faults(); }
 void TestIngestServer::set_delay(std::chrono::milliseconds delay) { impl_->ledger.set_delay(delay); }
 void TestIngestServer::set_chaos(Chaos chaos) { impl_->ledger.set_chaos(chaos); }

@@ -92,6 +92,10 @@ class TestIngestServer {
   void set_invalid_marker(std::string marker);             // events containing it get a 400 with details
   void set_api_key(std::string key);
   void set_accept_status(int status);                      // default 202
+  // A daily quota: a request that would take the accepted events past
+  // `events` gets 429 QUOTA_EXCEEDED with this Retry-After, until lifted.
+  void set_event_quota(std::size_t events, std::string retry_after);
+  void lift_event_quota();
 
   // What happened, in arrival order (copies).
   std::vector<RecordedRequest> requests() const;

@@ -10,6 +10,7 @@
 #include "deliver/stdout_sink.hpp"
 #include "support/delivery_checks.hpp"
 #include "support/delivery_harness.hpp"
+#include "support/holding_sink.hpp"
 #include "support/sample_events.hpp"
 
 namespace sluice::deliver {
@@ -18,6 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::sample_job_event;
 using testing::sample_key;
+using testing::HoldingSink;
 
 class ScriptedSink final : public Sink {
  public:
@@ -196,51 +198,6 @@ TEST(Deliverer, StdoutSinkWritesExactlyOneEventPerLine) {
   EXPECT_EQ(h.flush(5s), 0u);
   EXPECT_EQ(out.str(), expected);
 }
-
-// Answers each request after a delay of its own, so that several are in
-// flight; records when each started and ended and the most in flight.
-class HoldingSink final : public Sink {
- public:
-  using Clock = std::chrono::steady_clock;
-  struct Attempt {
-    Batch batch;
-    Clock::time_point started;
-    Clock::time_point ended;
-    SendResult result;
-  };
-
-  explicit HoldingSink(asio::any_io_executor executor) : executor_(std::move(executor)) {}
-
-  std::function<std::chrono::milliseconds(const Batch&)> hold = [](const Batch&) { return 20ms; };
-  std::function<SendResult(const Batch&)> answer = [](const Batch&) { return SendResult::answer(202); };
-  std::vector<Attempt> attempts;
-  std::size_t in_flight = 0;
-  std::size_t most_in_flight = 0;
-
-  asio::awaitable<SendResult> send(const Batch& batch) override {
-    const auto started = Clock::now();
-    most_in_flight = std::max(most_in_flight, ++in_flight);
-    asio::steady_timer timer(executor_, hold(batch));
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    --in_flight;
-    SendResult result = answer(batch);
-    attempts.push_back(Attempt{batch, started, Clock::now(), result});
-    co_return result;
-  }
-
-  std::vector<std::string> accepted() const {
-    std::vector<std::string> out;
-    for (const auto& a : attempts) {
-      if (a.result.status / 100 != 2) continue;
-      for (auto& e : a.batch.events()) out.push_back(std::move(e));
-    }
-    return out;
-  }
-
- private:
-  asio::any_io_executor executor_;
-};
 
 DeliveryOptions concurrent_options(std::size_t fixed) {
   DeliveryOptions options = fast_options();

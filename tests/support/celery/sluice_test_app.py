@@ -15,6 +15,9 @@ Configuration from the environment (set by tests/support/celery_worker.cpp):
   SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
   SLUICE_TEST_TASK_ROUTES  JSON object for task_routes (default: none)
   SLUICE_TEST_PRIORITY     message priority of tasks sent by produce.py (default: none)
+  SLUICE_TEST_PUBLISH_RETRY  JSON object for task_publish_retry_policy (default:
+                           Celery's, which gives up after ~0.6 s: shorter than a
+                           Sentinel failover)
   SLUICE_TEST_SENT_DELAY   seconds a producer pauses between publishing a task
                            and its task-sent event (default: 0), as a slow or
                            busy client does
@@ -44,6 +47,8 @@ app.conf.update(
     task_routes=json.loads(os.environ.get('SLUICE_TEST_TASK_ROUTES') or '{}'),
     result_serializer=os.environ.get('SLUICE_TEST_RESULT_SERIALIZER') or 'json',
 )
+if os.environ.get('SLUICE_TEST_PUBLISH_RETRY'):
+    app.conf.task_publish_retry_policy = json.loads(os.environ['SLUICE_TEST_PUBLISH_RETRY'])
 
 
 _sent_delay = float(os.environ.get('SLUICE_TEST_SENT_DELAY') or 0)

@@ -150,5 +150,44 @@ TEST(DelivererQuota, AFullBufferDuringTheHaltSupersedesBeforeDropping) {
             3u * kJobs + 1);
 }
 
+// A batch whose fate is unknown (a 503) when the quota halt ends keeps its
+// Idempotency-Key and goes first; the events of its jobs queue behind it.
+TEST(DelivererQuota, ABatchOwedARetryKeepsItsKeyAndGoesFirst) {
+  testing::DeliveryHarness h;
+  auto sink = std::make_unique<testing::HoldingSink>(h.io.get_executor());
+  auto* s = sink.get();
+  auto& d = h.make(std::move(sink), quota_options());
+  EncodedEvents queued;
+  for (int n = 0; n < 20; ++n) encode(queued, job_state_event(job_id(n), JobState::queued, std::nullopt));
+  EncodedEvents finished;
+  for (int n = 0; n < 20; ++n) encode(finished, job_state_event(job_id(n), JobState::completed, JobState::queued));
+  std::string unknown_key;
+  int requests = 0;
+  // The first two requests run side by side: one ends in a 503 while the
+  // other's 429 (1 s) is in force.
+  s->hold = [&](const Batch&) { return requests++ == 0 ? 60ms : 5ms; };
+  s->answer = [&](const Batch& batch) {
+    if (s->attempts.empty()) {
+      asio::post(h.io, [&] { d.push(finished); });
+      return quota_spent();
+    }
+    if (unknown_key.empty()) {
+      unknown_key = batch.idempotency_key();
+      return SendResult::answer(503);
+    }
+    return SendResult::answer(202);
+  };
+  d.push(queued);
+  d.start();
+  ASSERT_TRUE(h.run_until([&] { return !unknown_key.empty() && d.waiting() == 0; }));
+  std::size_t with_key = 0;
+  for (const auto& attempt : s->attempts) with_key += attempt.batch.idempotency_key() == unknown_key;
+  EXPECT_EQ(with_key, 2u);
+  std::size_t finals = 0;
+  for (const auto& e : s->accepted()) finals += state_summary(e).find(":completed") != std::string::npos;
+  EXPECT_EQ(finals, 20u);
+  EXPECT_EQ(testing::untruthful_previous_states(s->accepted()), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace sluice::deliver

@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <iostream>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -29,6 +31,8 @@
 #include "support/ingest_server.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/sentinel_cluster.hpp"
+#include "support/ingest_env.hpp"
+#include "support/sluiced_daemon.hpp"
 #include "support/sluiced_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
@@ -202,7 +206,7 @@ class SentinelFailover : public ::testing::Test {
   // and returns the promotion's wall time.
   std::chrono::system_clock::time_point follow_to_node_1(Clock::time_point failover_started, const std::string& how) {
     const std::uint16_t new_master = cluster_.node(1).port();
-    EXPECT_TRUE(wait_until([&] { return SentinelCluster::is_master(new_master); }, 30s)) << how;
+    EXPECT_TRUE(wait_until([&] { return cluster_.is_master(new_master); }, 30s)) << how;
     const auto promoted = Clock::now();
     const auto promoted_wall = std::chrono::system_clock::now();
     EXPECT_TRUE(wait_until([&] { return master_in_health() == node_text(1); }, 30s)) << health() << log();
@@ -262,6 +266,70 @@ TEST_F(SentinelFailover, MasterKilledWhileTasksFlow) {
   const auto killed = Clock::now();
   ASSERT_EQ(kill(cluster_.node(0).pid(), SIGKILL), 0);
   expect_the_new_master_serves(follow_to_node_1(killed, "master SIGKILLed"), flow);
+}
+
+// Sentinels and data nodes on TLS ports only, the sentinels with a
+// password of their own: sluiced (SLUICE_REDIS_SENTINEL_TLS,
+// SLUICE_REDIS_MASTER_TLS, SLUICE_REDIS_SENTINEL_PASSWORD) finds the master
+// and subscribes there, its enable_events broadcast reaches a real Celery
+// worker (kombu's sentinel_kwargs with ssl and password, broker_use_ssl),
+// the worker's task events arrive at the sink, and the sentinels' password
+// appears nowhere in sluiced's output.
+TEST(SentinelOverTls, EventsArriveWithTlsEverywhereAndASentinelPassword) {
+  const std::string sentinel_password = "sentinel-pw-5c7e19";
+  SentinelCluster cluster(SentinelClusterOptions{true, sentinel_password});
+  TestPki pki;
+  TestIngestServer server(IngestServerOptions{true, pki.server});
+  SluicedDaemon sluiced(cluster.url() + "/0",
+                        ingest_env(server, pki.ca_file(),
+                                   {{"SLUICE_REDIS_SENTINEL_MASTER", SentinelCluster::kMasterName},
+                                    {"SLUICE_REDIS_SENTINEL_PASSWORD", sentinel_password},
+                                    {"SLUICE_REDIS_SENTINEL_TLS", "true"},
+                                    {"SLUICE_REDIS_MASTER_TLS", "true"},
+                                    {"SLUICE_REDIS_CA_FILE", cluster.ca_file()},
+                                    {"SLUICE_FLUSH_INTERVAL", "100ms"},
+                                    {"SLUICE_ENABLE_EVENTS_INTERVAL", "1s"},
+                                    {"SLUICE_LOG_LEVEL", "debug"}}));
+  ASSERT_TRUE(sluiced.started()) << sluiced.log();
+  const std::string master = "127.0.0.1:" + std::to_string(cluster.data_port(0));
+  const auto health = [&] { return json::parse(http_get(sluiced.health_port(), "/health").body, nullptr, false); };
+  const auto master_in_health = [&] {
+    const json doc = health();
+    const bool named = doc.is_object() && doc.contains("sentinel") && doc["sentinel"]["master"].is_string();
+    return named ? doc["sentinel"]["master"].get<std::string>() : std::string();
+  };
+  ASSERT_TRUE(wait_until([&] { return master_in_health() == master; }, 20s)) << sluiced.log();
+
+  CeleryOptions celery;
+  celery.broker = cluster.url();
+  const json tls = {{"ssl_cert_reqs", "required"}, {"ssl_ca_certs", cluster.ca_file()}};
+  json sentinel_kwargs = tls;
+  sentinel_kwargs["ssl"] = true;
+  sentinel_kwargs["password"] = sentinel_password;
+  celery.transport_options =
+      json{{"master_name", SentinelCluster::kMasterName}, {"sentinel_kwargs", sentinel_kwargs}}.dump();
+  celery.extra_env.emplace_back("SLUICE_TEST_BROKER_SSL", tls.dump());
+  // Without -E: task events only once sluiced's enable_events reached it.
+  CeleryWorker worker(celery, WorkerOptions{"worker@sentinel-tls", "solo", 1, false});
+  CeleryProducer flow(celery, "fixture.add", {"1", "2"}, 0, 0.1);
+  const auto final_count = [&] {
+    std::set<std::string> final;
+    for (const auto& text : server.accepted_events()) {
+      const auto event = json::parse(text);
+      if (event["type"] == "job_state_change" && is_final(event["job"]["state"])) {
+        final.insert(event["job"]["externalId"].get<std::string>());
+      }
+    }
+    const auto sent = flow.task_ids();
+    return static_cast<std::size_t>(
+        std::count_if(sent.begin(), sent.end(), [&](const std::string& id) { return final.count(id) > 0; }));
+  };
+  EXPECT_TRUE(wait_until([&] { return final_count() >= 3; }, 20s)) << worker.log() << sluiced.log();
+
+  const HttpReply metrics = http_get(sluiced.health_port(), "/metrics");
+  for (const std::string& output : {sluiced.log(), health().dump(), metrics.body}) {
+    EXPECT_EQ(output.find(sentinel_password), std::string::npos) << "the sentinel password leaked";
+  }
 }
 
 }  // namespace

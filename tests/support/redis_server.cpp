@@ -11,6 +11,7 @@
 
 #include "support/blocking_redis.hpp"
 #include "support/test_paths.hpp"
+#include "support/tls_command.hpp"
 
 namespace sluice::testing {
 std::uint16_t free_loopback_port() {
@@ -29,12 +30,14 @@ std::uint16_t free_loopback_port() {
 }
 
 RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(options)) {
-  if (options_.tls) {
+  if (options_.tls && !options_.shared_pki.ca_cert.empty()) {
+    tls_files_ = options_.shared_pki;
+  } else if (options_.tls) {
     pki_ = std::make_unique<TestPki>();
     tls_files_ = pki_->files();
   }
   for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_loopback_port();
+    port_ = options_.tls_only ? 0 : free_loopback_port();
     tls_port_ = options_.tls ? free_loopback_port() : 0;
     launch();
     if (wait_ready()) return;
@@ -73,6 +76,13 @@ bool RedisServer::wait_ready() {
   const bool acl = !options_.acl_user.empty();
   while (std::chrono::steady_clock::now() < deadline) {
     if (!process_->running()) return false;  // e.g. the port was taken meanwhile
+    if (options_.tls_only) {
+      if (tls_command(tls_port_, tls_files_.ca_cert, {"PING"}, options_.password) == redis::RedisReply::status("PONG")) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
     try {
       BlockingRedis probe("127.0.0.1", port_, acl ? options_.acl_user : "",
                           acl ? options_.acl_password : options_.password);

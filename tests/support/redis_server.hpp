@@ -29,6 +29,8 @@ struct RedisServerOptions {
   bool unix_socket = false;
   bool tls = false;               // adds a TLS port (the plain port stays, for the test's publisher)
   bool tls_client_certs = false;  // TLS clients must present a certificate signed by the CA
+  bool tls_only = false;          // with tls: no plain port at all (port() is 0); probed over TLS
+  TlsFiles shared_pki;            // with tls: these certificates (a cluster's one CA) instead of a new TestPki
   std::vector<std::string> extra_args;  // appended to the command line, e.g. {"--maxclients", "10"}
 
   static RedisServerOptions with_password(std::string password) {

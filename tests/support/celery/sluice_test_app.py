@@ -15,6 +15,8 @@ Configuration from the environment (set by tests/support/celery_worker.cpp):
   SLUICE_TEST_EVENT_EXCHANGE / SLUICE_TEST_CONTROL_EXCHANGE
   SLUICE_TEST_TASK_ROUTES  JSON object for task_routes (default: none)
   SLUICE_TEST_PRIORITY     message priority of tasks sent by produce.py (default: none)
+  SLUICE_TEST_BROKER_SSL   JSON object for broker_use_ssl (default: none), e.g.
+                           {"ssl_cert_reqs": "required", "ssl_ca_certs": PATH}
   SLUICE_TEST_PUBLISH_RETRY  JSON object for task_publish_retry_policy (default:
                            Celery's, which gives up after ~0.6 s: shorter than a
                            Sentinel failover)
@@ -47,6 +49,8 @@ app.conf.update(
     task_routes=json.loads(os.environ.get('SLUICE_TEST_TASK_ROUTES') or '{}'),
     result_serializer=os.environ.get('SLUICE_TEST_RESULT_SERIALIZER') or 'json',
 )
+if os.environ.get('SLUICE_TEST_BROKER_SSL'):
+    app.conf.broker_use_ssl = json.loads(os.environ['SLUICE_TEST_BROKER_SSL'])
 if os.environ.get('SLUICE_TEST_PUBLISH_RETRY'):
     app.conf.task_publish_retry_policy = json.loads(os.environ['SLUICE_TEST_PUBLISH_RETRY'])
 

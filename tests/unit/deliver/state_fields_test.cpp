@@ -26,11 +26,14 @@ TEST(StateFields, ReadsAJobsStateAndPreviousState) {
 }
 
 TEST(StateFields, ReadsAWorkersStateAndAJobWithoutPreviousState) {
-  const auto worker = read_state_fields(encoded(testing::worker_state_event("celery@a", WorkerState::offline)));
+  // The fields are views into the JSON: it must outlive them.
+  const std::string worker_json = encoded(testing::worker_state_event("celery@a", WorkerState::offline));
+  const auto worker = read_state_fields(worker_json);
   ASSERT_TRUE(worker);
   EXPECT_EQ(worker->state, "offline");
   EXPECT_FALSE(worker->previous);
-  const auto job = read_state_fields(encoded(testing::job_state_event("j1", JobState::queued, std::nullopt)));
+  const std::string job_json = encoded(testing::job_state_event("j1", JobState::queued, std::nullopt));
+  const auto job = read_state_fields(job_json);
   ASSERT_TRUE(job);
   EXPECT_EQ(job->state, "queued");
   EXPECT_FALSE(job->previous);
@@ -41,7 +44,8 @@ TEST(StateFields, ReadsAWorkersStateAndAJobWithoutPreviousState) {
 TEST(StateFields, TextThatSpellsAStateFieldInsideAValueIsNotRead) {
   auto event = testing::job_state_event(R"(x","state":"failed",")", JobState::completed, JobState::active);
   std::get<track::Job>(event.body).name = R"(a\",\"state\":\"cancelled)";
-  const auto fields = read_state_fields(encoded(event));
+  const std::string json = encoded(event);
+  const auto fields = read_state_fields(json);
   ASSERT_TRUE(fields);
   EXPECT_EQ(fields->state, "completed");
   EXPECT_EQ(fields->previous.value_or(""), "active");
